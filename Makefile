@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# mytcp: the module, the tool and the tests.
+#   make            build mytcp/mytcp.ko against the running system's headers
+#   make demo       a handshake, data and close, in a VM (installs what it needs)
+#   make check      every test: KUnit in UML, then the selftests in a VM
+#   make kunit      KUnit suites in UML
+#   make selftest   selftests in a QEMU VM
+#   make checkstyle checkpatch --strict on the module and tests
+
+KVER ?= $(shell ls /lib/modules 2>/dev/null | sort -V | tail -n 1)
+KDIR ?= /lib/modules/$(KVER)/build
+PWD := $(CURDIR)
+
+.PHONY: all module tool clean demo check kunit kunit-debug selftest checkstyle deps
+
+all: module tool
+
+module:
+	$(MAKE) -C $(KDIR) M=$(PWD) W=1 modules
+
+tool:
+	$(MAKE) -C tools/mytcp
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(PWD) clean
+	$(MAKE) -C tools/mytcp clean
+
+deps:
+	tools/deps.sh build vm
+
+demo:
+	tools/deps.sh build vm
+	$(MAKE) all
+	tools/demo.sh
+
+kunit:
+	tools/kunit.sh
+
+kunit-debug:
+	tools/kunit.sh --debug
+
+selftest:
+	tools/deps.sh build vm
+	$(MAKE) all
+	tools/selftests/vm-selftest.sh
+
+check:
+	tools/check.sh
+
+checkstyle:
+	tools/checkstyle.sh

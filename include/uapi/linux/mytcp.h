@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * mytcp: a TCP-variant transport on IP protocol 253 (RFC 3692 experimental).
+ *
+ * The segment format is TCP's (RFC 9293 section 3.1); only the IP protocol
+ * number differs.  This header is shared by the kernel module and userspace.
+ */
+#ifndef _UAPI_LINUX_MYTCP_H
+#define _UAPI_LINUX_MYTCP_H
+
+#include <linux/types.h>
+
+#define IPPROTO_MYTCP		253
+
+/*
+ * Socket options.  They are accepted at level SOL_MYTCP and, for programs
+ * written for TCP, at level IPPROTO_TCP with TCP's option numbers.
+ */
+#define SOL_MYTCP		IPPROTO_MYTCP
+
+#define MYTCP_NODELAY		1	/* same number as TCP_NODELAY */
+#define MYTCP_MAXSEG		2	/* same number as TCP_MAXSEG */
+#define MYTCP_KEEPIDLE		4	/* same number as TCP_KEEPIDLE */
+#define MYTCP_KEEPINTVL		5	/* same number as TCP_KEEPINTVL */
+#define MYTCP_KEEPCNT		6	/* same number as TCP_KEEPCNT */
+#define MYTCP_INFO		200	/* struct mytcp_info, read only */
+
+/**
+ * struct mytcp_info - a connection's protocol state, for MYTCP_INFO
+ * @state: the TCP_* state number (1 ESTABLISHED ... 11 CLOSING)
+ * @mss: the segment size this end sends
+ * @iss: initial send sequence number (RFC 9293 section 3.4.1)
+ * @irs: initial receive sequence number
+ * @snd_una: oldest unacknowledged sequence number
+ * @snd_nxt: next sequence number to send
+ * @snd_wnd: send window offered by the peer, in bytes
+ * @rcv_nxt: next sequence number expected
+ * @rcv_wnd: receive window last advertised, in bytes
+ * @rto_us: current retransmission timeout
+ * @srtt_us: smoothed round-trip time (0 before the first sample)
+ * @rttvar_us: round-trip time variation
+ * @cwnd: congestion window, in bytes
+ * @ssthresh: slow-start threshold, in bytes
+ * @retransmits: segments retransmitted on this connection
+ * @bytes_acked: payload bytes the peer acknowledged
+ * @bytes_received: payload bytes delivered in order
+ */
+struct mytcp_info {
+	__u32 state;
+	__u32 mss;
+	__u32 iss;
+	__u32 irs;
+	__u32 snd_una;
+	__u32 snd_nxt;
+	__u32 snd_wnd;
+	__u32 rcv_nxt;
+	__u32 rcv_wnd;
+	__u32 rto_us;
+	__u32 srtt_us;
+	__u32 rttvar_us;
+	__u32 cwnd;
+	__u32 ssthresh;
+	__u32 retransmits;
+	__u32 reserved;
+	__u64 bytes_acked;
+	__u64 bytes_received;
+};
+
+#endif /* _UAPI_LINUX_MYTCP_H */

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mytcp: header checks, option parsing and building, and the checksum
+ * (RFC 9293 sections 3.1 and 3.2).
+ */
+
+#include <linux/kernel.h>
+#include <linux/skbuff.h>
+#include <asm/unaligned.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+
+#include <uapi/linux/mytcp.h>
+#include "header.h"
+
+/**
+ * mytcp_check_header - validate the fixed header of a received segment
+ * @th: the header, at least 20 bytes of it readable when @len >= 20
+ * @len: bytes from the start of the header to the end of the IP payload
+ *
+ * Return: %MYTCP_HDR_OK or the reason the segment must be dropped.
+ */
+enum mytcp_hdr_verdict mytcp_check_header(const struct tcphdr *th,
+					  unsigned int len)
+{
+	if (len < MYTCP_HDR_MIN)
+		return MYTCP_HDR_SHORT;
+	if (th->doff < MYTCP_HDR_MIN / 4)
+		return MYTCP_HDR_BAD_DOFF;
+	if (len < th->doff * 4U)
+		return MYTCP_HDR_SHORT;
+	if (th->syn && (th->rst || th->fin))
+		return MYTCP_HDR_BAD_FLAGS;
+	/* RFC 9293 section 3.10.7: every segment but SYN and RST carries ACK */
+	if (!th->ack && !th->syn && !th->rst)
+		return MYTCP_HDR_BAD_FLAGS;
+	return MYTCP_HDR_OK;
+}
+
+/**
+ * mytcp_parse_options - parse the option bytes of a segment
+ * @p: first option byte
+ * @len: number of option bytes (data offset * 4 - 20)
+ * @syn: the segment carries SYN; MSS, window scale and SACK-permitted are
+ *	 only honoured there (RFC 9293 section 3.7.1, RFC 7323 section 2.2)
+ * @opts: filled with what was found; zeroed first
+ *
+ * Unknown options are skipped by their length (RFC 9293 section 3.2, "a TCP
+ * implementation MUST be able to receive a TCP Option in any segment" and
+ * ignore those it does not implement).  An option with a length below 2 or
+ * running past the header makes the whole segment malformed.
+ *
+ * Return: 0, or -EINVAL for a malformed option list.
+ */
+int mytcp_parse_options(const u8 *p, unsigned int len, bool syn,
+			struct mytcp_opts *opts)
+{
+	const u8 *end = p + len;
+
+	memset(opts, 0, sizeof(*opts));
+	while (p < end) {
+		u8 kind = p[0], olen;
+
+		if (kind == MYTCP_OPT_EOL)
+			break;
+		if (kind == MYTCP_OPT_NOP) {
+			p++;
+			continue;
+		}
+		if (end - p < 2)
+			return -EINVAL;
+		olen = p[1];
+		if (olen < 2 || olen > end - p)
+			return -EINVAL;
+		switch (kind) {
+		case MYTCP_OPT_MSS:
+			if (olen != 4)
+				return -EINVAL;
+			if (syn)
+				opts->mss = get_unaligned_be16(p + 2);
+			break;
+		case MYTCP_OPT_WSCALE:
+			if (olen != 3)
+				return -EINVAL;
+			if (syn) {
+				opts->wscale_ok = true;
+				/* RFC 7323 section 2.3: treat > 14 as 14 */
+				opts->wscale = min_t(u8, p[2], MYTCP_MAX_WSCALE);
+			}
+			break;
+		case MYTCP_OPT_SACK_PERM:
+			if (olen != 2)
+				return -EINVAL;
+			if (syn)
+				opts->sack_ok = true;
+			break;
+		case MYTCP_OPT_TIMESTAMP:
+			if (olen != 10)
+				return -EINVAL;
+			opts->ts_ok = true;
+			opts->tsval = get_unaligned_be32(p + 2);
+			opts->tsecr = get_unaligned_be32(p + 6);
+			break;
+		default:
+			break;
+		}
+		p += olen;
+	}
+	return 0;
+}
+
+/**
+ * mytcp_syn_options_len - bytes of options a SYN or SYN+ACK will carry
+ * @opts: what to announce; @opts->mss is always sent
+ *
+ * Return: a multiple of 4.
+ */
+unsigned int mytcp_syn_options_len(const struct mytcp_opts *opts)
+{
+	unsigned int len = 4;			/* MSS */
+
+	if (opts->wscale_ok)
+		len += 4;			/* NOP + window scale */
+	return len;
+}
+
+/**
+ * mytcp_write_syn_options - write the options of a SYN or SYN+ACK
+ * @p: where to write; mytcp_syn_options_len() bytes of room
+ * @opts: MSS to announce, and the window scale if @opts->wscale_ok
+ *
+ * Return: bytes written, a multiple of 4.
+ */
+unsigned int mytcp_write_syn_options(u8 *p, const struct mytcp_opts *opts)
+{
+	u8 *start = p;
+
+	*p++ = MYTCP_OPT_MSS;
+	*p++ = 4;
+	put_unaligned_be16(opts->mss, p);
+	p += 2;
+	if (opts->wscale_ok) {
+		*p++ = MYTCP_OPT_NOP;
+		*p++ = MYTCP_OPT_WSCALE;
+		*p++ = 3;
+		*p++ = opts->wscale;
+	}
+	return p - start;
+}
+
+/**
+ * mytcp_checksum - the segment checksum with the RFC 9293 pseudo-header
+ * @skb: buffer whose data starts at the segment header
+ * @len: segment length (header and payload)
+ * @saddr: IPv4 source address
+ * @daddr: IPv4 destination address
+ *
+ * The pseudo-header (RFC 9293 section 3.1) carries protocol 253, so a TCP
+ * checksum of the same bytes differs.  On a segment that carries its
+ * checksum the result is 0 when the checksum is right.
+ *
+ * Return: the folded one's complement checksum.
+ */
+__sum16 mytcp_checksum(const struct sk_buff *skb, unsigned int len,
+		       __be32 saddr, __be32 daddr)
+{
+	__wsum sum = skb_checksum(skb, 0, len, 0);
+
+	return csum_tcpudp_magic(saddr, daddr, len, IPPROTO_MYTCP, sum);
+}
+
+/**
+ * mytcp_seg_len - SEG.LEN of a segment (RFC 9293 section 3.4)
+ * @th: its header
+ * @payload: bytes of data it carries
+ *
+ * Return: the data length plus one for SYN and one for FIN, as each takes a
+ * sequence number.
+ */
+u32 mytcp_seg_len(const struct tcphdr *th, unsigned int payload)
+{
+	return payload + th->syn + th->fin;
+}

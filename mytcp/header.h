@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The mytcp segment header is TCP's (RFC 9293 section 3.1), byte for byte,
+ * carried in IP protocol 253.  struct tcphdr describes it.
+ */
+#ifndef _MYTCP_HEADER_H
+#define _MYTCP_HEADER_H
+
+#include <linux/types.h>
+#include <linux/tcp.h>
+#include <net/tcp.h>	/* TCPHDR_* flag bits: the wire format is TCP's */
+
+struct sk_buff;
+
+#define MYTCP_HDR_MIN		20	/* data offset 5 */
+#define MYTCP_HDR_MAX		60	/* data offset 15 */
+#define MYTCP_DEFAULT_MSS	536	/* RFC 9293 section 3.7.1 */
+#define MYTCP_MAX_WSCALE	14	/* RFC 7323 section 2.3 */
+
+/* Option kinds, RFC 9293 section 3.2 and RFC 7323 */
+#define MYTCP_OPT_EOL		0
+#define MYTCP_OPT_NOP		1
+#define MYTCP_OPT_MSS		2
+#define MYTCP_OPT_WSCALE	3
+#define MYTCP_OPT_SACK_PERM	4
+#define MYTCP_OPT_SACK		5
+#define MYTCP_OPT_TIMESTAMP	8
+
+/**
+ * struct mytcp_opts - the options of one segment, parsed
+ * @mss: MSS option value, 0 when absent (only meaningful on a SYN)
+ * @wscale: window scale shift, clamped to 14 (RFC 7323 section 2.3)
+ * @wscale_ok: a window scale option was present
+ * @sack_ok: SACK-permitted was present
+ * @ts_ok: a timestamps option was present
+ * @tsval: TSval of the timestamps option
+ * @tsecr: TSecr of the timestamps option
+ */
+struct mytcp_opts {
+	u16 mss;
+	u8 wscale;
+	bool wscale_ok;
+	bool sack_ok;
+	bool ts_ok;
+	u32 tsval;
+	u32 tsecr;
+};
+
+/**
+ * enum mytcp_hdr_verdict - result of checking a segment's header
+ * @MYTCP_HDR_OK: the header is well formed
+ * @MYTCP_HDR_SHORT: shorter than 20 bytes or than its data offset says
+ * @MYTCP_HDR_BAD_DOFF: data offset below 5
+ * @MYTCP_HDR_BAD_FLAGS: a flag combination no correct sender makes
+ *	(SYN with RST, SYN with FIN, no ACK outside SYN/RST)
+ * @MYTCP_HDR_BAD_OPTIONS: an option runs past the header or has length < 2
+ */
+enum mytcp_hdr_verdict {
+	MYTCP_HDR_OK,
+	MYTCP_HDR_SHORT,
+	MYTCP_HDR_BAD_DOFF,
+	MYTCP_HDR_BAD_FLAGS,
+	MYTCP_HDR_BAD_OPTIONS,
+};
+
+enum mytcp_hdr_verdict mytcp_check_header(const struct tcphdr *th,
+					  unsigned int len);
+int mytcp_parse_options(const u8 *p, unsigned int len, bool syn,
+			struct mytcp_opts *opts);
+unsigned int mytcp_syn_options_len(const struct mytcp_opts *opts);
+unsigned int mytcp_write_syn_options(u8 *p, const struct mytcp_opts *opts);
+__sum16 mytcp_checksum(const struct sk_buff *skb, unsigned int len,
+		       __be32 saddr, __be32 daddr);
+u32 mytcp_seg_len(const struct tcphdr *th, unsigned int payload);
+
+#endif /* _MYTCP_HEADER_H */

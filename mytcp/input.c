@@ -1,0 +1,600 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mytcp: the receive path.
+ *
+ * mytcp_v4_rcv() checks a segment (length, data offset, flags, checksum,
+ * options: anything malformed is dropped and counted), finds its owner
+ * (connection, TIME_WAIT entry, listener, or nobody: RST) and hands it over
+ * under the owner's lock.  The per-state rules are RFC 9293 section
+ * 3.10.7, in the order the RFC gives them.
+ */
+
+#include <linux/ip.h>
+#include <net/ip.h>
+#include <net/route.h>
+
+#include "protocol.h"
+
+static void mytcp_fin(struct sock *sk);
+
+/* The window we advertised that is still open: RCV.WND as RFC 9293 uses it */
+static u32 mytcp_rcv_wnd_now(const struct mytcp_sock *msk)
+{
+	s32 left = (s32)(msk->rcv_wup + msk->rcv_wnd - msk->rcv_nxt);
+
+	return left > 0 ? left : 0;
+}
+
+static u32 mytcp_now_rto_bound(const struct net *net, bool max)
+{
+	const struct mytcp_net *mn = mytcp_pernet(net);
+
+	return (max ? mn->rto_max_ms : mn->rto_min_ms) * USEC_PER_MSEC;
+}
+
+/*
+ * RFC 9293 section 3.10.7.4, fifth check, "SND.UNA < SEG.ACK =< SND.NXT":
+ * free what the peer now holds, take an RTT sample (RFC 6298, Karn's rule:
+ * only from a segment sent once) and open the congestion window (RFC 5681
+ * section 3.1: slow start below ssthresh, then about one segment per RTT).
+ */
+static void mytcp_ack_advance(struct sock *sk, u32 ack)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	u32 acked = ack - msk->snd_una;
+	s64 rtt_us = -1;
+	struct sk_buff *skb;
+	bool freed = false;
+
+	while ((skb = skb_peek(&sk->sk_write_queue))) {
+		struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+
+		if (mytcp_seq_after(cb->end_seq, ack))
+			break;
+		if (!cb->sacked_retrans && cb->sent_us)
+			rtt_us = mytcp_clock_us() - cb->sent_us;
+		if (skb == msk->send_head)
+			msk->send_head = skb_queue_is_last(&sk->sk_write_queue,
+							   skb) ? NULL : skb->next;
+		msk->bytes_acked += skb->len;
+		__skb_unlink(skb, &sk->sk_write_queue);
+		sk_wmem_queued_add(sk, -skb->truesize);
+		consume_skb(skb);
+		freed = true;
+	}
+	msk->snd_una = ack;
+	if (mytcp_seq_after(ack, msk->snd_nxt))
+		msk->snd_nxt = ack;
+	msk->backoff = 0;
+	if (rtt_us >= 0)
+		mytcp_rtt_sample(&msk->rtt, min_t(s64, rtt_us, U32_MAX),
+				 mytcp_now_rto_bound(sock_net(sk), false),
+				 mytcp_now_rto_bound(sock_net(sk), true));
+
+	if (msk->cwnd < msk->ssthresh)
+		msk->cwnd += min_t(u32, acked, msk->mss);
+	else
+		msk->cwnd += max_t(u32, 1, (u64)msk->mss * msk->mss / msk->cwnd);
+
+	if (msk->snd_una == msk->snd_max && !msk->send_head)
+		sk_stop_timer(sk, &msk->rtx_timer);
+	else
+		mytcp_arm_rtx(sk);
+	if (freed)
+		sk->sk_write_space(sk);
+}
+
+/* Queue an in-order segment's new bytes for the reader; process its FIN. */
+static void mytcp_queue_in_order(struct sock *sk, struct sk_buff *skb)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+	bool fin = cb->flags & TCPHDR_FIN;
+	u32 data_end = cb->seq + skb->len;
+
+	if (mytcp_seq_after(data_end, msk->rcv_nxt)) {
+		msk->bytes_received += data_end - msk->rcv_nxt;
+		msk->rcv_nxt = data_end;
+		__skb_queue_tail(&sk->sk_receive_queue, skb);
+	} else {
+		kfree_skb(skb);
+	}
+	if (fin)
+		mytcp_fin(sk);
+}
+
+/* Move segments that RCV.NXT has reached from the out-of-order queue. */
+static void mytcp_ooo_drain(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct sk_buff *skb;
+
+	while ((skb = skb_peek(&msk->ooo_queue))) {
+		struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+
+		if (mytcp_seq_after(cb->seq, msk->rcv_nxt))
+			break;
+		__skb_unlink(skb, &msk->ooo_queue);
+		if (!mytcp_seq_after(cb->end_seq, msk->rcv_nxt)) {
+			kfree_skb(skb);
+			continue;
+		}
+		mytcp_queue_in_order(sk, skb);
+		if (sk->sk_shutdown & RCV_SHUTDOWN)
+			break;
+	}
+}
+
+/*
+ * Keep a segment that starts beyond RCV.NXT, sorted by sequence number.  A
+ * segment wholly covered by one already held is a duplicate; partial
+ * overlaps are trimmed when the data is read (the reader starts each skb at
+ * its own offset from the copied sequence).
+ */
+static void mytcp_ooo_insert(struct sock *sk, struct sk_buff *skb)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+	struct sk_buff *pos;
+
+	skb_queue_walk(&msk->ooo_queue, pos) {
+		struct mytcp_skb_cb *pcb = MYTCP_SKB_CB(pos);
+
+		if (!mytcp_seq_before(cb->seq, pcb->seq) &&
+		    !mytcp_seq_after(cb->end_seq, pcb->end_seq)) {
+			kfree_skb(skb);
+			return;
+		}
+		if (mytcp_seq_before(cb->seq, pcb->seq)) {
+			__skb_queue_before(&msk->ooo_queue, pos, skb);
+			return;
+		}
+	}
+	__skb_queue_tail(&msk->ooo_queue, skb);
+}
+
+/*
+ * RFC 9293 section 3.10.7.4, seventh and eighth checks: data and FIN, in
+ * ESTABLISHED, FIN-WAIT-1 and FIN-WAIT-2.  Takes the skb.
+ */
+static void mytcp_data_queue(struct sock *sk, struct sk_buff *skb)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+
+	if (!mytcp_seq_after(cb->end_seq, msk->rcv_nxt)) {
+		/* all of it is old: a retransmission; tell the peer again */
+		kfree_skb(skb);
+		mytcp_send_ack(sk);
+		return;
+	}
+	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
+	    READ_ONCE(sk->sk_rcvbuf)) {
+		mytcp_inc_stats(sock_net(sk), MYTCP_MIB_DROP_RCVBUF);
+		kfree_skb(skb);
+		mytcp_send_ack(sk);
+		return;
+	}
+	skb_dst_drop(skb);
+	skb_set_owner_r(skb, sk);
+	if (mytcp_seq_after(cb->seq, msk->rcv_nxt)) {
+		/* a hole before it: hold it, and send a duplicate ACK */
+		mytcp_ooo_insert(sk, skb);
+		mytcp_send_ack(sk);
+		return;
+	}
+	mytcp_queue_in_order(sk, skb);
+	mytcp_ooo_drain(sk);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_data_ready(sk);
+	mytcp_send_ack(sk);
+}
+
+/*
+ * RFC 9293 section 3.10.7.4, eighth check: the peer's FIN, reached in
+ * sequence.  The reader sees end of file; the state moves on (figure 5).
+ */
+static void mytcp_fin(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	int next;
+
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+	sock_set_flag(sk, SOCK_DONE);
+	/* nothing after the FIN can be data */
+	skb_queue_purge(&msk->ooo_queue);
+
+	next = mytcp_event(sk, MYTCP_EV_RCV_FIN);
+	if (next == TCP_TIME_WAIT) {
+		mytcp_send_ack(sk);
+		mytcp_time_wait(sk);
+		return;
+	}
+	if (!sock_flag(sk, SOCK_DEAD)) {
+		sk->sk_state_change(sk);
+		if (sk->sk_shutdown == SHUTDOWN_MASK || sk->sk_state == TCP_CLOSE)
+			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_HUP);
+		else
+			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_IN);
+	}
+}
+
+/* RFC 9293 section 3.10.7.3: a segment arrives in SYN-SENT. */
+static void mytcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+	struct net *net = sock_net(sk);
+
+	/* first: the ACK must acknowledge our SYN */
+	if ((cb->flags & TCPHDR_ACK) &&
+	    !mytcp_synsent_ack_acceptable(msk->iss, msk->snd_max, cb->ack)) {
+		if (!(cb->flags & TCPHDR_RST))
+			mytcp_send_reset_reply(net, skb);
+		mytcp_inc_stats(net, MYTCP_MIB_DROP_NOT_ACCEPTABLE);
+		goto drop;
+	}
+	/* second: a RST counts only with an acceptable ACK: refused */
+	if (cb->flags & TCPHDR_RST) {
+		if (cb->flags & TCPHDR_ACK)
+			mytcp_reset(sk);
+		goto drop;
+	}
+	/* fourth: SYN */
+	if (!(cb->flags & TCPHDR_SYN))
+		goto drop;
+
+	msk->irs = cb->seq;
+	msk->rcv_nxt = cb->seq + 1;
+	msk->copied_seq = msk->rcv_nxt;
+	msk->rcv_wup = msk->rcv_nxt;
+	if (cb->opts.mss)
+		msk->mss = min_t(u16, cb->opts.mss, msk->advmss);
+	else
+		msk->mss = min_t(u16, MYTCP_DEFAULT_MSS, msk->advmss);
+	if (cb->opts.wscale_ok) {
+		msk->snd_wscale = cb->opts.wscale;
+		msk->rcv_wscale = MYTCP_RCV_WSCALE;
+	} else {
+		msk->snd_wscale = 0;
+		msk->rcv_wscale = 0;
+	}
+	/* RFC 7323 section 2.2: the window of a SYN is not scaled */
+	msk->snd_wnd = cb->wnd;
+	msk->snd_wl1 = cb->seq;
+	msk->snd_wl2 = cb->ack;
+	msk->cwnd = MYTCP_INIT_CWND * msk->mss;
+
+	if (cb->flags & TCPHDR_ACK) {
+		/* our SYN is acknowledged: ESTABLISHED, send the third segment */
+		mytcp_ack_advance(sk, cb->ack);
+		mytcp_event(sk, MYTCP_EV_RCV_SYNACK);
+		mytcp_send_ack(sk);
+		if (!sock_flag(sk, SOCK_DEAD)) {
+			sk->sk_state_change(sk);
+			sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+		}
+		mytcp_push(sk);
+	} else {
+		/* simultaneous open: send SYN,ACK (section 3.5, figure 8) */
+		mytcp_event(sk, MYTCP_EV_RCV_SYN);
+		if (skb_peek(&sk->sk_write_queue))
+			mytcp_transmit_skb(sk, skb_peek(&sk->sk_write_queue));
+	}
+drop:
+	kfree_skb(skb);
+}
+
+/* Trim data beyond the right edge of the window (section 3.10.7.4). */
+static void mytcp_trim_to_window(struct mytcp_sock *msk, struct sk_buff *skb,
+				 u32 wnd)
+{
+	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+	u32 right = msk->rcv_nxt + wnd;
+	u32 keep;
+
+	if (!mytcp_seq_after(cb->end_seq, right))
+		return;
+	keep = mytcp_seq_after(right, cb->seq) ? right - cb->seq : 0;
+	if (keep < skb->len && !pskb_trim(skb, keep)) {
+		cb->flags &= ~TCPHDR_FIN;
+		cb->end_seq = cb->seq + keep;
+	}
+}
+
+/* RFC 9293 section 3.10.7.4: a segment in a synchronized state. */
+static void mytcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+	struct net *net = sock_net(sk);
+	u32 seg_len = cb->end_seq - cb->seq;
+	u32 wnd = mytcp_rcv_wnd_now(msk);
+	int next;
+
+	/*
+	 * first: sequence number.  With a zero window, a segment at RCV.NXT
+	 * still counts for its ACK and RST (the RFC's "special allowance").
+	 */
+	if (!mytcp_seg_acceptable(msk->rcv_nxt, wnd, cb->seq, seg_len) &&
+	    !(wnd == 0 && cb->seq == msk->rcv_nxt)) {
+		mytcp_inc_stats(net, MYTCP_MIB_DROP_NOT_ACCEPTABLE);
+		if (!(cb->flags & TCPHDR_RST))
+			mytcp_send_ack(sk);
+		goto drop;
+	}
+	mytcp_trim_to_window(msk, skb, wnd);
+
+	/* second: RST; RFC 5961 section 3.2 asks for an exact match */
+	if (cb->flags & TCPHDR_RST) {
+		if (cb->seq == msk->rcv_nxt)
+			mytcp_reset(sk);
+		else
+			mytcp_send_ack(sk);	/* challenge ACK */
+		goto drop;
+	}
+	/* fourth: a SYN here is answered by a challenge ACK (RFC 5961 4.2) */
+	if (cb->flags & TCPHDR_SYN) {
+		mytcp_send_ack(sk);
+		goto drop;
+	}
+	/* fifth: ACK */
+	if (!(cb->flags & TCPHDR_ACK))
+		goto drop;
+	if (sk->sk_state == TCP_SYN_RECV) {
+		if (!mytcp_ack_acceptable(msk->snd_una, msk->snd_max, cb->ack)) {
+			mytcp_send_reset_reply(net, skb);
+			goto drop;
+		}
+		mytcp_event(sk, MYTCP_EV_RCV_ACK_OF_SYN);
+		msk->snd_wnd = (u32)cb->wnd << msk->snd_wscale;
+		msk->snd_wl1 = cb->seq;
+		msk->snd_wl2 = cb->ack;
+		if (!sock_flag(sk, SOCK_DEAD)) {
+			sk->sk_state_change(sk);
+			sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+		}
+	}
+	if (mytcp_seq_after(cb->ack, msk->snd_max)) {
+		/* acknowledges something not yet sent */
+		mytcp_send_ack(sk);
+		goto drop;
+	}
+	if (mytcp_ack_acceptable(msk->snd_una, msk->snd_max, cb->ack))
+		mytcp_ack_advance(sk, cb->ack);
+	if (mytcp_window_update_ok(msk->snd_wl1, msk->snd_wl2, cb->seq,
+				   cb->ack)) {
+		msk->snd_wnd = (u32)cb->wnd << msk->snd_wscale;
+		msk->snd_wl1 = cb->seq;
+		msk->snd_wl2 = cb->ack;
+	}
+
+	/* our FIN acknowledged? */
+	if (msk->fin_queued && msk->snd_una == msk->write_seq) {
+		next = mytcp_event(sk, MYTCP_EV_RCV_ACK_OF_FIN);
+		if (next == TCP_TIME_WAIT) {
+			mytcp_time_wait(sk);
+			goto drop;
+		}
+		if (next == TCP_CLOSE) {
+			mytcp_done(sk);
+			goto drop;
+		}
+		if (next == TCP_FIN_WAIT2) {
+			if (sock_flag(sk, SOCK_DEAD))
+				mytcp_arm_fin_wait2(sk);
+			else
+				sk->sk_state_change(sk);
+		}
+	}
+	mytcp_push(sk);
+
+	/* sixth (URG) is not implemented; seventh and eighth: data, FIN */
+	if (cb->end_seq == cb->seq)
+		goto drop;
+	switch (sk->sk_state) {
+	case TCP_FIN_WAIT1:
+	case TCP_FIN_WAIT2:
+		/*
+		 * The user has closed and will read nothing more: new data
+		 * can only be answered with a RST (as Linux does).
+		 */
+		if ((sk->sk_shutdown & RCV_SHUTDOWN) && skb->len &&
+		    mytcp_seq_after(cb->seq + skb->len, msk->rcv_nxt)) {
+			mytcp_send_reset_reply(net, skb);
+			mytcp_reset(sk);
+			goto drop;
+		}
+		fallthrough;
+	case TCP_ESTABLISHED:
+		mytcp_data_queue(sk, skb);
+		return;
+	default:
+		/* CLOSE-WAIT, CLOSING, LAST-ACK: the peer's FIN came already */
+		mytcp_send_ack(sk);
+		goto drop;
+	}
+drop:
+	kfree_skb(skb);
+}
+
+/**
+ * mytcp_do_rcv - process one segment for a socket (also sk_backlog_rcv)
+ * @sk: the socket, locked by its owner or bh-locked and not owned
+ * @skb: the segment, its control block filled in and its header pulled
+ *
+ * Return: 0; the skb is always consumed.
+ */
+int mytcp_do_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct net *net = sock_net(sk);
+
+	switch (sk->sk_state) {
+	case TCP_LISTEN:
+		mytcp_listen_rcv(sk, skb);
+		return 0;
+	case TCP_SYN_SENT:
+		mytcp_rcv_synsent(sk, skb);
+		return 0;
+	case TCP_CLOSE: {
+		/* closed while the segment waited: perhaps now TIME_WAIT */
+		const struct iphdr *iph = ip_hdr(skb);
+		const struct tcphdr *th = tcp_hdr(skb);
+		struct mytcp_tw *tw;
+
+		tw = mytcp_lookup_tw(net, iph->daddr, th->dest, iph->saddr,
+				     th->source);
+		if (tw) {
+			mytcp_tw_rcv(tw, skb);
+			mytcp_tw_put(tw);
+			return 0;
+		}
+		mytcp_send_reset_reply(net, skb);
+		kfree_skb(skb);
+		return 0;
+	}
+	default:
+		mytcp_rcv_synchronized(sk, skb);
+		return 0;
+	}
+}
+
+/* Hand a segment to a socket: now, or through its backlog if it is busy. */
+static void mytcp_deliver(struct sock *sk, struct sk_buff *skb)
+{
+	bh_lock_sock_nested(sk);
+	if (!sock_owned_by_user(sk)) {
+		mytcp_do_rcv(sk, skb);
+	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
+				  READ_ONCE(sk->sk_sndbuf))) {
+		mytcp_inc_stats(sock_net(sk), MYTCP_MIB_DROP_BACKLOG);
+		kfree_skb(skb);
+	}
+	bh_unlock_sock(sk);
+}
+
+static enum mytcp_mib_field mytcp_hdr_drop_reason(enum mytcp_hdr_verdict v)
+{
+	switch (v) {
+	case MYTCP_HDR_SHORT:
+		return MYTCP_MIB_DROP_SHORT;
+	case MYTCP_HDR_BAD_DOFF:
+		return MYTCP_MIB_DROP_BAD_DOFF;
+	case MYTCP_HDR_BAD_FLAGS:
+		return MYTCP_MIB_DROP_BAD_FLAGS;
+	default:
+		return MYTCP_MIB_DROP_BAD_OPTIONS;
+	}
+}
+
+/**
+ * mytcp_v4_rcv - IP protocol 253 handler: a segment arrives
+ * @skb: the packet, data at our header
+ *
+ * Return: 0; the skb is always consumed.
+ */
+int mytcp_v4_rcv(struct sk_buff *skb)
+{
+	struct net *net = dev_net(skb->dev);
+	enum mytcp_hdr_verdict verdict;
+	const struct iphdr *iph;
+	struct mytcp_skb_cb *cb;
+	struct mytcp_opts opts;
+	const struct tcphdr *th;
+	struct mytcp_tw *tw;
+	struct sock *sk;
+	unsigned int hdrlen;
+
+	if (skb->pkt_type != PACKET_HOST)
+		goto discard;
+	mytcp_inc_stats(net, MYTCP_MIB_INSEGS);
+
+	if (!pskb_may_pull(skb, sizeof(struct tcphdr))) {
+		verdict = MYTCP_HDR_SHORT;
+		goto bad_header;
+	}
+	th = tcp_hdr(skb);
+	verdict = mytcp_check_header(th, skb->len);
+	if (verdict != MYTCP_HDR_OK)
+		goto bad_header;
+	hdrlen = th->doff * 4;
+	if (!pskb_may_pull(skb, hdrlen)) {
+		verdict = MYTCP_HDR_SHORT;
+		goto bad_header;
+	}
+	th = tcp_hdr(skb);
+	iph = ip_hdr(skb);
+	if (skb_rtable(skb)->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST))
+		goto discard;
+	if (mytcp_checksum(skb, skb->len, iph->saddr, iph->daddr)) {
+		mytcp_inc_stats(net, MYTCP_MIB_INCSUMERRORS);
+		mytcp_inc_stats(net, MYTCP_MIB_INERRS);
+		goto discard;
+	}
+	if (mytcp_parse_options((const u8 *)(th + 1), hdrlen - sizeof(*th),
+				th->syn, &opts)) {
+		verdict = MYTCP_HDR_BAD_OPTIONS;
+		goto bad_header;
+	}
+
+	cb = MYTCP_SKB_CB(skb);
+	memset(cb, 0, sizeof(*cb));
+	cb->seq = ntohl(th->seq);
+	cb->end_seq = cb->seq + mytcp_seg_len(th, skb->len - hdrlen);
+	cb->ack = ntohl(th->ack_seq);
+	cb->wnd = ntohs(th->window);
+	cb->flags = tcp_flag_byte(th);
+	cb->opts = opts;
+	__skb_pull(skb, hdrlen);
+	nf_reset_ct(skb);
+
+	sk = mytcp_lookup_established(net, iph->daddr, th->dest, iph->saddr,
+				      th->source);
+	if (sk)
+		goto deliver;
+	tw = mytcp_lookup_tw(net, iph->daddr, th->dest, iph->saddr,
+			     th->source);
+	if (tw) {
+		bool to_listener = mytcp_tw_rcv(tw, skb);
+
+		mytcp_tw_put(tw);
+		if (!to_listener)
+			return 0;
+	}
+	sk = mytcp_lookup_listener(net, iph->daddr, th->dest, inet_iif(skb));
+	if (sk)
+		goto deliver;
+
+	/* RFC 9293 section 3.10.7.1: no connection, answer with a RST */
+	mytcp_inc_stats(net, MYTCP_MIB_DROP_NO_SOCKET);
+	mytcp_send_reset_reply(net, skb);
+	kfree_skb(skb);
+	return 0;
+
+deliver:
+	mytcp_deliver(sk, skb);
+	sock_put(sk);
+	return 0;
+
+bad_header:
+	mytcp_inc_stats(net, MYTCP_MIB_INERRS);
+	mytcp_inc_stats(net, mytcp_hdr_drop_reason(verdict));
+discard:
+	kfree_skb(skb);
+	return 0;
+}
+
+/**
+ * mytcp_v4_err - ICMP error for a segment we sent
+ * @skb: the ICMP message
+ * @info: its info field
+ *
+ * Errors are not acted upon yet: the retransmission timer recovers from
+ * what they report.
+ *
+ * Return: 0.
+ */
+int mytcp_v4_err(struct sk_buff *skb, u32 info)
+{
+	return 0;
+}

@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mytcp: the passive open (RFC 9293 sections 3.5 and 3.10.7.2).
+ *
+ * A listener keeps two bounded queues under its socket lock: the SYN queue
+ * of small request entries (SYN received, SYN+ACK sent) and the accept
+ * queue of full child sockets whose handshake completed.  A child socket is
+ * made only when the third segment arrives, and is fully set up before it
+ * enters the connection table.
+ */
+
+#include <linux/ip.h>
+#include <linux/sched/signal.h>
+#include <net/inet_common.h>
+#include <net/ip.h>
+#include <net/route.h>
+
+#include "isn.h"
+#include "protocol.h"
+
+/**
+ * mytcp_listen_start - enter LISTEN (RFC 9293 section 3.10.1)
+ * @sk: the socket, locked, in CLOSE
+ * @backlog: accept queue bound
+ *
+ * Return: 0, or -EADDRINUSE when the port (or an ephemeral one) is taken.
+ */
+int mytcp_listen_start(struct sock *sk, int backlog)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	int err;
+
+	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
+	WRITE_ONCE(sk->sk_ack_backlog, 0);
+	msk->syn_qlen = 0;
+	msk->accept_qlen = 0;
+	/* LISTEN first, so that the port check treats us as a listener */
+	inet_sk_set_state(sk, TCP_LISTEN);
+	err = mytcp_get_port(sk, inet->inet_num);
+	if (err) {
+		inet_sk_set_state(sk, TCP_CLOSE);
+		return -EADDRINUSE;
+	}
+	inet->inet_sport = htons(inet->inet_num);
+	sk_dst_reset(sk);
+	mytcp_lhash_insert(sk);
+	return 0;
+}
+
+/* Abort a child the user never accepted: RST, then it goes. */
+static void mytcp_child_forget(struct sock *child)
+{
+	local_bh_disable();
+	bh_lock_sock_nested(child);
+	sock_orphan(child);
+	if (child->sk_state != TCP_CLOSE)
+		mytcp_send_active_reset(child, GFP_ATOMIC);
+	mytcp_done(child);
+	bh_unlock_sock(child);
+	local_bh_enable();
+}
+
+/**
+ * mytcp_listen_stop - leave LISTEN: drop the SYN and accept queues
+ * @sk: the listener, locked, already out of the listener table
+ */
+void mytcp_listen_stop(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct mytcp_request *req, *rtmp;
+	struct mytcp_sock *child, *ctmp;
+
+	sk_stop_timer(sk, &msk->listen_timer);
+	list_for_each_entry_safe(req, rtmp, &msk->syn_queue, node) {
+		list_del(&req->node);
+		kfree(req);
+	}
+	msk->syn_qlen = 0;
+	list_for_each_entry_safe(child, ctmp, &msk->accept_queue, accept_node) {
+		list_del_init(&child->accept_node);
+		mytcp_child_forget(&child->inet.sk);
+	}
+	msk->accept_qlen = 0;
+	WRITE_ONCE(sk->sk_ack_backlog, 0);
+}
+
+static struct mytcp_request *mytcp_find_request(struct mytcp_sock *msk,
+						__be32 raddr, __be16 rport,
+						__be32 laddr)
+{
+	struct mytcp_request *req;
+
+	list_for_each_entry(req, &msk->syn_queue, node)
+		if (req->raddr == raddr && req->rport == rport &&
+		    req->laddr == laddr)
+			return req;
+	return NULL;
+}
+
+static void mytcp_drop_request(struct mytcp_sock *msk,
+			       struct mytcp_request *req)
+{
+	list_del(&req->node);
+	msk->syn_qlen--;
+	kfree(req);
+}
+
+/* Make the socket of a completed handshake, a child of @listener. */
+static struct sock *mytcp_create_child(struct sock *listener,
+				       struct mytcp_request *req,
+				       struct sk_buff *skb)
+{
+	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+	struct inet_sock *linet = inet_sk(listener);
+	struct mytcp_sock *msk;
+	struct inet_sock *inet;
+	struct sock *child;
+
+	child = sk_alloc(sock_net(listener), PF_INET, GFP_ATOMIC, &mytcp_prot,
+			 false);
+	if (!child)
+		return NULL;
+	sock_init_data(NULL, child);
+	child->sk_type = SOCK_STREAM;
+	child->sk_protocol = IPPROTO_MYTCP;
+	child->sk_destruct = inet_sock_destruct;
+	child->sk_backlog_rcv = mytcp_do_rcv;
+	child->sk_rcvbuf = listener->sk_rcvbuf;
+	child->sk_sndbuf = listener->sk_sndbuf;
+	child->sk_userlocks = listener->sk_userlocks;
+	child->sk_reuse = listener->sk_reuse;
+	child->sk_bound_dev_if = listener->sk_bound_dev_if;
+	child->sk_mark = listener->sk_mark;
+	child->sk_priority = listener->sk_priority;
+	child->sk_rcvtimeo = listener->sk_rcvtimeo;
+	child->sk_sndtimeo = listener->sk_sndtimeo;
+	child->sk_lingertime = listener->sk_lingertime;
+	if (sock_flag(listener, SOCK_LINGER))
+		sock_set_flag(child, SOCK_LINGER);
+	if (sock_flag(listener, SOCK_KEEPOPEN))
+		sock_set_flag(child, SOCK_KEEPOPEN);
+
+	inet = inet_sk(child);
+	inet->inet_num = linet->inet_num;
+	inet->inet_sport = req->lport;
+	inet->inet_rcv_saddr = req->laddr;
+	inet->inet_saddr = req->laddr;
+	inet->inet_daddr = req->raddr;
+	inet->inet_dport = req->rport;
+	inet->uc_ttl = linet->uc_ttl;
+	inet->tos = linet->tos;
+	inet->pmtudisc = linet->pmtudisc;
+	inet->mc_ttl = 1;
+	inet->mc_index = 0;
+	atomic_set(&inet->inet_id, get_random_u16());
+
+	mytcp_init_sock(child);
+	msk = mytcp_sk(child);
+	msk->iss = req->iss;
+	msk->snd_una = req->iss + 1;
+	msk->snd_nxt = msk->snd_una;
+	msk->snd_max = msk->snd_una;
+	msk->write_seq = msk->snd_una;
+	msk->irs = req->irs;
+	msk->rcv_nxt = req->irs + 1;
+	msk->copied_seq = msk->rcv_nxt;
+	msk->rcv_wup = msk->rcv_nxt;
+	msk->rcv_wnd = min_t(u32, mytcp_receive_space(listener), 65535U);
+	msk->advmss = req->advmss;
+	msk->mss = min_t(u16, req->mss, req->advmss);
+	msk->user_mss = mytcp_sk(listener)->user_mss;
+	msk->nodelay = mytcp_sk(listener)->nodelay;
+	if (req->wscale_ok) {
+		msk->snd_wscale = req->snd_wscale;
+		msk->rcv_wscale = MYTCP_RCV_WSCALE;
+	}
+	msk->snd_wnd = (u32)cb->wnd << msk->snd_wscale;
+	msk->snd_wl1 = cb->seq;
+	msk->snd_wl2 = cb->ack;
+	msk->cwnd = MYTCP_INIT_CWND * msk->mss;
+
+	msk->owner.rcv_saddr = linet->inet_rcv_saddr;
+	msk->owner.reuse = child->sk_reuse != SK_NO_REUSE;
+	msk->owner.is_tw = false;
+	msk->owner.bound_dev_if = child->sk_bound_dev_if;
+	mytcp_bind_owner_add(sock_net(child), &msk->owner, inet->inet_num);
+
+	inet_sk_set_state(child, TCP_ESTABLISHED);
+	if (mytcp_ehash_insert(child)) {
+		/* the 4-tuple is still in TIME_WAIT or taken: give up */
+		mytcp_port_owner_del(&msk->owner);
+		inet_sk_set_state(child, TCP_CLOSE);
+		sock_set_flag(child, SOCK_DEAD);
+		sk_free(child);
+		return NULL;
+	}
+	return child;
+}
+
+/* The third segment of the handshake: the request becomes a socket. */
+static void mytcp_listen_ack(struct sock *sk, struct sk_buff *skb)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct net *net = sock_net(sk);
+	struct mytcp_request *req;
+	struct sock *child;
+
+	req = mytcp_find_request(msk, iph->saddr, th->source, iph->daddr);
+	/* RFC 9293 section 3.10.7.2: an ACK in LISTEN gets <SEQ=SEG.ACK>RST */
+	if (!req || cb->ack != req->iss + 1) {
+		mytcp_inc_stats(net, MYTCP_MIB_DROP_NOT_ACCEPTABLE);
+		mytcp_send_reset_reply(net, skb);
+		goto drop;
+	}
+	if (cb->seq != req->irs + 1) {
+		mytcp_inc_stats(net, MYTCP_MIB_DROP_NOT_ACCEPTABLE);
+		goto drop;
+	}
+	if (msk->accept_qlen >= READ_ONCE(sk->sk_max_ack_backlog)) {
+		/* keep the request: the peer's retransmission may fit later */
+		mytcp_inc_stats(net, MYTCP_MIB_DROP_ACCEPT_QUEUE_FULL);
+		goto drop;
+	}
+	child = mytcp_create_child(sk, req, skb);
+	if (!child) {
+		mytcp_inc_stats(net, MYTCP_MIB_DROP_OTHER);
+		goto drop;
+	}
+	mytcp_drop_request(msk, req);
+	list_add_tail(&mytcp_sk(child)->accept_node, &msk->accept_queue);
+	msk->accept_qlen++;
+	WRITE_ONCE(sk->sk_ack_backlog, msk->accept_qlen);
+	mytcp_inc_stats(net, MYTCP_MIB_PASSIVEOPENS);
+
+	/* the ACK may carry data or a FIN: the child takes it from here */
+	bh_lock_sock_nested(child);
+	mytcp_do_rcv(child, skb);
+	bh_unlock_sock(child);
+	sk->sk_data_ready(sk);
+	return;
+drop:
+	kfree_skb(skb);
+}
+
+/* A SYN for a listener: a request entry and our SYN+ACK. */
+static void mytcp_listen_syn(struct sock *sk, struct sk_buff *skb)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct net *net = sock_net(sk);
+	unsigned int syn_max;
+	struct mytcp_request *req;
+	u16 advmss;
+
+	req = mytcp_find_request(msk, iph->saddr, th->source, iph->daddr);
+	if (req) {
+		/* our SYN+ACK was lost, or theirs crossed it: send it again */
+		if (cb->seq == req->irs)
+			mytcp_send_synack(sk, req);
+		goto drop;
+	}
+	syn_max = min_t(unsigned int,
+			max_t(unsigned int, READ_ONCE(sk->sk_max_ack_backlog), 8),
+			mytcp_pernet(net)->max_syn_backlog);
+	if (msk->syn_qlen >= syn_max) {
+		mytcp_inc_stats(net, MYTCP_MIB_DROP_SYN_QUEUE_FULL);
+		goto drop;
+	}
+	if (msk->accept_qlen >= READ_ONCE(sk->sk_max_ack_backlog)) {
+		mytcp_inc_stats(net, MYTCP_MIB_DROP_ACCEPT_QUEUE_FULL);
+		goto drop;
+	}
+	req = kzalloc(sizeof(*req), GFP_ATOMIC);
+	if (!req) {
+		mytcp_inc_stats(net, MYTCP_MIB_DROP_OTHER);
+		goto drop;
+	}
+	req->laddr = iph->daddr;
+	req->raddr = iph->saddr;
+	req->lport = th->dest;
+	req->rport = th->source;
+	req->irs = cb->seq;
+	req->iss = mytcp_isn(req->laddr, req->raddr, req->lport, req->rport);
+	req->snd_wnd = cb->wnd;
+	req->mss = cb->opts.mss ? cb->opts.mss : MYTCP_DEFAULT_MSS;
+	req->wscale_ok = cb->opts.wscale_ok;
+	req->snd_wscale = cb->opts.wscale;
+	req->dif = inet_iif(skb);
+	advmss = skb->dev->mtu - sizeof(struct iphdr) - sizeof(struct tcphdr);
+	if (msk->user_mss)
+		advmss = min_t(u16, advmss, msk->user_mss);
+	req->advmss = advmss;
+	req->expires = jiffies + usecs_to_jiffies(MYTCP_RTO_INIT_US);
+	list_add_tail(&req->node, &msk->syn_queue);
+	msk->syn_qlen++;
+	if (!timer_pending(&msk->listen_timer))
+		sk_reset_timer(sk, &msk->listen_timer,
+			       jiffies + MYTCP_LISTEN_TICK);
+	mytcp_send_synack(sk, req);
+drop:
+	kfree_skb(skb);
+}
+
+/**
+ * mytcp_listen_rcv - RFC 9293 section 3.10.7.2: a segment for a listener
+ * @sk: the listener, locked
+ * @skb: the segment; consumed
+ */
+void mytcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+
+	if (cb->flags & TCPHDR_RST) {
+		/* first: a RST in LISTEN is ignored */
+		kfree_skb(skb);
+	} else if (cb->flags & TCPHDR_ACK) {
+		/* second: an ACK completes a request, or earns a RST */
+		if (cb->flags & TCPHDR_SYN) {
+			mytcp_send_reset_reply(sock_net(sk), skb);
+			kfree_skb(skb);
+		} else {
+			mytcp_listen_ack(sk, skb);
+		}
+	} else if (cb->flags & TCPHDR_SYN) {
+		/* third: SYN */
+		mytcp_listen_syn(sk, skb);
+	} else {
+		/* fourth: anything else is dropped */
+		kfree_skb(skb);
+	}
+}
+
+/**
+ * mytcp_listen_timer - resend SYN+ACKs of the SYN queue, drop stale ones
+ * @t: the listener's listen_timer
+ *
+ * Each request's SYN+ACK is retransmitted with exponential backoff from
+ * 1 s (RFC 6298 section 2.1); after net.mytcp.synack_retries the request
+ * is dropped.
+ */
+void mytcp_listen_timer(struct timer_list *t)
+{
+	struct mytcp_sock *msk = from_timer(msk, t, listen_timer);
+	struct sock *sk = &msk->inet.sk;
+	struct mytcp_request *req, *tmp;
+	int retries;
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk)) {
+		sk_reset_timer(sk, &msk->listen_timer, jiffies + HZ / 20);
+		goto out;
+	}
+	if (sk->sk_state != TCP_LISTEN)
+		goto out;
+	retries = mytcp_pernet(sock_net(sk))->synack_retries;
+	list_for_each_entry_safe(req, tmp, &msk->syn_queue, node) {
+		if (time_before(jiffies, req->expires))
+			continue;
+		if (req->retries >= retries) {
+			mytcp_drop_request(msk, req);
+			continue;
+		}
+		req->retries++;
+		req->expires = jiffies +
+			usecs_to_jiffies(MYTCP_RTO_INIT_US) * (1U << req->retries);
+		mytcp_inc_stats(sock_net(sk), MYTCP_MIB_RETRANSSEGS);
+		mytcp_send_synack(sk, req);
+	}
+	if (msk->syn_qlen)
+		sk_reset_timer(sk, &msk->listen_timer,
+			       jiffies + MYTCP_LISTEN_TICK);
+out:
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+/**
+ * mytcp_accept - take a connection from the accept queue (proto::accept)
+ * @sk: the listener
+ * @flags: O_NONBLOCK
+ * @err: where the error goes
+ * @kern: the new socket is a kernel one
+ *
+ * Return: the child socket, or NULL with *@err set: -EINVAL when not
+ * listening, -EAGAIN when non-blocking and empty, -EINTR/-ERESTARTSYS
+ * on a signal.
+ */
+struct sock *mytcp_accept(struct sock *sk, int flags, int *err, bool kern)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct mytcp_sock *child;
+	long timeo;
+	int error;
+
+	lock_sock(sk);
+	error = -EINVAL;
+	if (sk->sk_state != TCP_LISTEN)
+		goto out_err;
+	timeo = sock_rcvtimeo(sk, flags & O_NONBLOCK);
+	while (list_empty(&msk->accept_queue)) {
+		DEFINE_WAIT(wait);
+
+		error = -EAGAIN;
+		if (!timeo)
+			goto out_err;
+		prepare_to_wait_exclusive(sk_sleep(sk), &wait,
+					  TASK_INTERRUPTIBLE);
+		release_sock(sk);
+		if (list_empty(&msk->accept_queue))
+			timeo = schedule_timeout(timeo);
+		lock_sock(sk);
+		finish_wait(sk_sleep(sk), &wait);
+		error = -EINVAL;
+		if (sk->sk_state != TCP_LISTEN)
+			goto out_err;
+		error = sock_intr_errno(timeo);
+		if (signal_pending(current))
+			goto out_err;
+	}
+	child = list_first_entry(&msk->accept_queue, struct mytcp_sock,
+				 accept_node);
+	list_del_init(&child->accept_node);
+	msk->accept_qlen--;
+	WRITE_ONCE(sk->sk_ack_backlog, msk->accept_qlen);
+	release_sock(sk);
+	return &child->inet.sk;
+
+out_err:
+	release_sock(sk);
+	*err = error;
+	return NULL;
+}

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mytcp: registration with the inet layer, and per-namespace state
+ * (DESIGN.md section 2).
+ *
+ * Order on load: tables, proto_register(), inet_register_protosw(),
+ * register_pernet_subsys(), inet_add_protocol() last, so no segment
+ * arrives before everything it needs exists.  Unload is the exact reverse.
+ * Every socket pins the module (proto.owner); TIME_WAIT entries do not, so
+ * the namespace exit path ends them all.
+ */
+
+#include <linux/module.h>
+#include <linux/percpu.h>
+#include <net/inet_common.h>
+#include <net/netns/generic.h>
+#include <net/protocol.h>
+
+#include "protocol.h"
+
+static unsigned int mytcp_net_id __read_mostly;
+
+static const char *const mytcp_mib_names[MYTCP_MIB_MAX] = {
+	[MYTCP_MIB_ACTIVEOPENS]			= "ActiveOpens",
+	[MYTCP_MIB_PASSIVEOPENS]		= "PassiveOpens",
+	[MYTCP_MIB_ATTEMPTFAILS]		= "AttemptFails",
+	[MYTCP_MIB_ESTABRESETS]			= "EstabResets",
+	[MYTCP_MIB_INSEGS]			= "InSegs",
+	[MYTCP_MIB_OUTSEGS]			= "OutSegs",
+	[MYTCP_MIB_RETRANSSEGS]			= "RetransSegs",
+	[MYTCP_MIB_INERRS]			= "InErrs",
+	[MYTCP_MIB_OUTRSTS]			= "OutRsts",
+	[MYTCP_MIB_INCSUMERRORS]		= "InCsumErrors",
+	[MYTCP_MIB_TIMEWAITS]			= "TimeWaits",
+	[MYTCP_MIB_DROP_SHORT]			= "DropShort",
+	[MYTCP_MIB_DROP_BAD_DOFF]		= "DropBadDataOffset",
+	[MYTCP_MIB_DROP_BAD_FLAGS]		= "DropBadFlags",
+	[MYTCP_MIB_DROP_BAD_OPTIONS]		= "DropBadOptions",
+	[MYTCP_MIB_DROP_NO_SOCKET]		= "DropNoSocket",
+	[MYTCP_MIB_DROP_NOT_ACCEPTABLE]		= "DropNotAcceptable",
+	[MYTCP_MIB_DROP_BACKLOG]		= "DropBacklogFull",
+	[MYTCP_MIB_DROP_SYN_QUEUE_FULL]		= "DropSynQueueFull",
+	[MYTCP_MIB_DROP_ACCEPT_QUEUE_FULL]	= "DropAcceptQueueFull",
+	[MYTCP_MIB_DROP_RCVBUF]			= "DropRcvbufFull",
+	[MYTCP_MIB_DROP_OTHER]			= "DropOther",
+};
+
+/**
+ * mytcp_pernet - the mytcp state of a network namespace
+ * @net: the namespace
+ *
+ * Return: its struct mytcp_net.
+ */
+struct mytcp_net *mytcp_pernet(const struct net *net)
+{
+	return net_generic(net, mytcp_net_id);
+}
+
+/**
+ * mytcp_mib_name - the name a counter has in /proc/net/mytcp_stat
+ * @f: the counter
+ *
+ * Return: its name.
+ */
+const char *mytcp_mib_name(enum mytcp_mib_field f)
+{
+	return f < MYTCP_MIB_MAX ? mytcp_mib_names[f] : "?";
+}
+
+/**
+ * mytcp_read_stat - sum a counter over the CPUs
+ * @net: namespace
+ * @f: the counter
+ *
+ * Return: its value.
+ */
+unsigned long mytcp_read_stat(const struct net *net, enum mytcp_mib_field f)
+{
+	const struct mytcp_net *mn = mytcp_pernet(net);
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu_ptr(mn->mib, cpu)[f];
+	return sum;
+}
+
+static int __net_init mytcp_net_init(struct net *net)
+{
+	struct mytcp_net *mn = mytcp_pernet(net);
+	int err;
+
+	mn->time_wait_ms = 60 * MSEC_PER_SEC;
+	mn->fin_timeout_ms = 60 * MSEC_PER_SEC;
+	mn->syn_retries = 6;
+	mn->synack_retries = 5;
+	mn->retries2 = 15;
+	mn->rto_min_ms = 200;
+	mn->rto_max_ms = 120 * MSEC_PER_SEC;
+	mn->max_syn_backlog = 256;
+
+	mn->mib = __alloc_percpu(sizeof(unsigned long) * MYTCP_MIB_MAX,
+				 __alignof__(unsigned long));
+	if (!mn->mib)
+		return -ENOMEM;
+	err = mytcp_sysctl_init_net(net);
+	if (err)
+		goto free_mib;
+	err = mytcp_proc_init_net(net);
+	if (err)
+		goto exit_sysctl;
+	return 0;
+
+exit_sysctl:
+	mytcp_sysctl_exit_net(net);
+free_mib:
+	free_percpu(mn->mib);
+	return err;
+}
+
+static void __net_exit mytcp_net_exit(struct net *net)
+{
+	struct mytcp_net *mn = mytcp_pernet(net);
+
+	mytcp_tw_purge_net(net);
+	mytcp_proc_exit_net(net);
+	mytcp_sysctl_exit_net(net);
+	free_percpu(mn->mib);
+}
+
+static struct pernet_operations mytcp_net_ops = {
+	.init	= mytcp_net_init,
+	.exit	= mytcp_net_exit,
+	.id	= &mytcp_net_id,
+	.size	= sizeof(struct mytcp_net),
+};
+
+static const struct net_protocol mytcp_protocol = {
+	.handler	= mytcp_v4_rcv,
+	.err_handler	= mytcp_v4_err,
+	.no_policy	= 1,
+};
+
+static struct inet_protosw mytcp_protosw = {
+	.type		= SOCK_STREAM,
+	.protocol	= IPPROTO_MYTCP,
+	.prot		= &mytcp_prot,
+	.ops		= &mytcp_stream_ops,
+	.flags		= 0,
+};
+
+static int __init mytcp_init(void)
+{
+	int err;
+
+	/* inet_register_protosw() cannot fail: check the number is free */
+	if (rcu_access_pointer(inet_protos[IPPROTO_MYTCP])) {
+		pr_err("mytcp: IP protocol %d is already registered\n",
+		       IPPROTO_MYTCP);
+		return -EBUSY;
+	}
+	err = mytcp_tables_init();
+	if (err)
+		return err;
+	err = proto_register(&mytcp_prot, 1);
+	if (err)
+		goto free_tables;
+	inet_register_protosw(&mytcp_protosw);
+	err = register_pernet_subsys(&mytcp_net_ops);
+	if (err)
+		goto unregister_protosw;
+	if (inet_add_protocol(&mytcp_protocol, IPPROTO_MYTCP) < 0) {
+		pr_err("mytcp: IP protocol %d is already registered\n",
+		       IPPROTO_MYTCP);
+		err = -EBUSY;
+		goto unregister_pernet;
+	}
+	pr_info("mytcp: registered on IP protocol %d\n", IPPROTO_MYTCP);
+	return 0;
+
+unregister_pernet:
+	unregister_pernet_subsys(&mytcp_net_ops);
+unregister_protosw:
+	inet_unregister_protosw(&mytcp_protosw);
+	proto_unregister(&mytcp_prot);
+free_tables:
+	rcu_barrier();
+	mytcp_tables_exit();
+	return err;
+}
+
+static void __exit mytcp_exit(void)
+{
+	inet_del_protocol(&mytcp_protocol, IPPROTO_MYTCP);
+	unregister_pernet_subsys(&mytcp_net_ops);
+	inet_unregister_protosw(&mytcp_protosw);
+	proto_unregister(&mytcp_prot);
+	/* TIME_WAIT entries are freed after a grace period */
+	rcu_barrier();
+	mytcp_tables_exit();
+	pr_info("mytcp: unregistered\n");
+}
+
+module_init(mytcp_init);
+module_exit(mytcp_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("mytcp: a TCP-variant transport on IP protocol 253");
+MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET, IPPROTO_MYTCP, SOCK_STREAM);

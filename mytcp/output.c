@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mytcp: building and sending segments (RFC 9293 sections 3.1, 3.8, 3.10).
+ *
+ * Data, SYN and FIN wait in sk_write_queue until acknowledged; the skb
+ * there is the master copy and what goes down to IP is a clone, so a lost
+ * segment can be sent again.  Segments that have no socket to belong to
+ * (a SYN+ACK for a request, a RST for a segment nobody wants, an ACK from
+ * TIME_WAIT) are routed and sent by mytcp_raw_xmit().
+ */
+
+#include <linux/ip.h>
+#include <net/dst.h>
+#include <net/ip.h>
+#include <net/route.h>
+
+#include "protocol.h"
+
+/**
+ * mytcp_receive_space - bytes of data the receive buffer can still take
+ * @sk: the socket
+ *
+ * Half of the free buffer memory, as skb overhead (truesize) is about as
+ * large as the data for full-sized segments.
+ *
+ * Return: the space, in bytes.
+ */
+u32 mytcp_receive_space(const struct sock *sk)
+{
+	int free = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
+
+	return free > 0 ? free / 2 : 0;
+}
+
+/**
+ * mytcp_select_window - the window to advertise now, and remember it
+ * @sk: the socket
+ *
+ * RFC 9293 section 3.8.6.2.2: the right edge of the window is never moved
+ * left; the window follows the memory really free, and opens as the reader
+ * drains.
+ *
+ * Return: the window field value, already shifted by our window scale.
+ */
+u32 mytcp_select_window(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	u32 old_right = msk->rcv_wup + msk->rcv_wnd;
+	u32 wnd = mytcp_receive_space(sk);
+	u32 max_wnd = 65535U << msk->rcv_wscale;
+
+	wnd = min(wnd, max_wnd);
+	wnd &= ~((1U << msk->rcv_wscale) - 1);
+	if (mytcp_seq_before(msk->rcv_nxt + wnd, old_right)) {
+		/* do not shrink: keep the old edge, rounded up */
+		wnd = old_right - msk->rcv_nxt;
+		wnd = ALIGN(wnd, 1U << msk->rcv_wscale);
+	}
+	msk->rcv_wnd = wnd;
+	msk->rcv_wup = msk->rcv_nxt;
+	return min(wnd >> msk->rcv_wscale, 65535U);
+}
+
+/* Fill in the header at skb->data and its checksum. */
+static void mytcp_fill_header(struct sk_buff *skb, __be32 saddr, __be32 daddr,
+			      __be16 sport, __be16 dport, u32 seq, u32 ack,
+			      u8 flags, u16 wnd, const struct mytcp_opts *opts)
+{
+	unsigned int optlen = opts ? mytcp_syn_options_len(opts) : 0;
+	struct tcphdr *th;
+
+	th = skb_push(skb, sizeof(*th) + optlen);
+	skb_reset_transport_header(skb);
+	memset(th, 0, sizeof(*th));
+	th->source = sport;
+	th->dest = dport;
+	th->seq = htonl(seq);
+	th->ack_seq = (flags & TCPHDR_ACK) ? htonl(ack) : 0;
+	th->doff = (sizeof(*th) + optlen) / 4;
+	tcp_flag_byte(th) = flags;
+	th->window = htons(wnd);
+	if (opts)
+		mytcp_write_syn_options((u8 *)(th + 1), opts);
+	th->check = mytcp_checksum(skb, skb->len, saddr, daddr);
+	skb->ip_summed = CHECKSUM_NONE;
+}
+
+/*
+ * Send a segment that no socket owns: route it, put the IP header on and
+ * hand it to the IP output path.
+ */
+static void mytcp_raw_xmit(struct net *net, struct sk_buff *skb,
+			   __be32 saddr, __be32 daddr, int oif)
+{
+	struct flowi4 fl4;
+	struct rtable *rt;
+	struct iphdr *iph;
+
+	flowi4_init_output(&fl4, oif, 0, 0, RT_SCOPE_UNIVERSE, IPPROTO_MYTCP,
+			   0, daddr, saddr, 0, 0, sock_net_uid(net, NULL));
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt)) {
+		kfree_skb(skb);
+		return;
+	}
+	skb_dst_set(skb, &rt->dst);
+	iph = skb_push(skb, sizeof(*iph));
+	skb_reset_network_header(skb);
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->tos = 0;
+	iph->frag_off = htons(IP_DF);
+	iph->ttl = ip4_dst_hoplimit(&rt->dst);
+	iph->protocol = IPPROTO_MYTCP;
+	iph->saddr = saddr;
+	iph->daddr = daddr;
+	iph->tot_len = htons(skb->len);
+	__ip_select_ident(net, iph, 1);
+	skb->protocol = htons(ETH_P_IP);
+	mytcp_inc_stats(net, MYTCP_MIB_OUTSEGS);
+	ip_local_out(net, NULL, skb);
+}
+
+/**
+ * mytcp_send_ack_reply - send a segment on behalf of no socket
+ * @net: namespace
+ * @saddr: our address
+ * @daddr: the peer's address
+ * @sport: our port
+ * @dport: the peer's port
+ * @seq: SEG.SEQ
+ * @ack: SEG.ACK (used when @flags has ACK)
+ * @wnd: window field
+ * @flags: TCPHDR_* flags
+ * @opts: options for a SYN+ACK, or NULL
+ *
+ * Used for the SYN+ACK of a request, RSTs and TIME_WAIT's ACKs.
+ */
+void mytcp_send_ack_reply(struct net *net, __be32 saddr, __be32 daddr,
+			  __be16 sport, __be16 dport, u32 seq, u32 ack,
+			  u16 wnd, u8 flags, const struct mytcp_opts *opts)
+{
+	struct sk_buff *skb = alloc_skb(MYTCP_MAX_HEADER, GFP_ATOMIC);
+
+	if (!skb)
+		return;
+	skb_reserve(skb, MYTCP_MAX_HEADER);
+	mytcp_fill_header(skb, saddr, daddr, sport, dport, seq, ack, flags,
+			  wnd, opts);
+	if (flags & TCPHDR_RST)
+		mytcp_inc_stats(net, MYTCP_MIB_OUTRSTS);
+	mytcp_raw_xmit(net, skb, saddr, daddr, 0);
+}
+
+/**
+ * mytcp_send_reset_reply - answer a segment that has no connection
+ * @net: namespace
+ * @skb: the received segment, its control block filled in
+ *
+ * RFC 9293 section 3.10.7.1: never answer a RST; if the segment has an
+ * ACK, the RST takes its sequence number from SEG.ACK, otherwise it has
+ * sequence number zero and acknowledges SEG.SEQ + SEG.LEN.
+ */
+void mytcp_send_reset_reply(struct net *net, struct sk_buff *skb)
+{
+	const struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+
+	if (cb->flags & TCPHDR_RST)
+		return;
+	if (cb->flags & TCPHDR_ACK)
+		mytcp_send_ack_reply(net, iph->daddr, iph->saddr, th->dest,
+				     th->source, cb->ack, 0, 0, TCPHDR_RST,
+				     NULL);
+	else
+		mytcp_send_ack_reply(net, iph->daddr, iph->saddr, th->dest,
+				     th->source, 0, cb->end_seq, 0,
+				     TCPHDR_RST | TCPHDR_ACK, NULL);
+}
+
+/**
+ * mytcp_send_synack - send (or send again) the SYN+ACK of a request
+ * @listener: the listening socket
+ * @req: the request (RFC 9293 section 3.10.7.2: <SEQ=ISS><ACK=RCV.NXT>
+ *	 <CTL=SYN,ACK>)
+ */
+void mytcp_send_synack(struct sock *listener, struct mytcp_request *req)
+{
+	struct mytcp_opts opts = {
+		.mss = req->advmss,
+		.wscale_ok = req->wscale_ok,
+		.wscale = MYTCP_RCV_WSCALE,
+	};
+	u32 wnd = min_t(u32, mytcp_receive_space(listener), 65535U);
+
+	mytcp_send_ack_reply(sock_net(listener), req->laddr, req->raddr,
+			     req->lport, req->rport, req->iss, req->irs + 1,
+			     wnd, TCPHDR_SYN | TCPHDR_ACK, &opts);
+}
+
+/*
+ * Send one skb of the write queue (a clone of it, or a copy when an earlier
+ * clone may still be queued in a device and shares the header room).
+ */
+static int mytcp_xmit_one(struct sock *sk, struct sk_buff *oskb)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(oskb);
+	struct inet_sock *inet = inet_sk(sk);
+	struct mytcp_opts opts, *optp = NULL;
+	struct sk_buff *skb;
+	u8 flags = cb->flags;
+	u16 wnd;
+
+	skb = skb_cloned(oskb) ? pskb_copy(oskb, GFP_ATOMIC) :
+				 skb_clone(oskb, GFP_ATOMIC);
+	if (!skb)
+		return -ENOBUFS;
+
+	/* Every segment after the first SYN carries an ACK (section 3.10.7) */
+	if (sk->sk_state != TCP_SYN_SENT)
+		flags |= TCPHDR_ACK;
+	if (flags & TCPHDR_SYN) {
+		memset(&opts, 0, sizeof(opts));
+		opts.mss = msk->advmss;
+		opts.wscale_ok = true;
+		opts.wscale = MYTCP_RCV_WSCALE;
+		optp = &opts;
+		/* RFC 7323 section 2.2: the window of a SYN is never scaled */
+		wnd = min_t(u32, mytcp_receive_space(sk), 65535U);
+		msk->rcv_wnd = wnd;
+		msk->rcv_wup = msk->rcv_nxt;
+	} else {
+		wnd = mytcp_select_window(sk);
+	}
+	memset(skb->cb, 0, sizeof(skb->cb));
+	mytcp_fill_header(skb, inet->inet_saddr, inet->inet_daddr,
+			  inet->inet_sport, inet->inet_dport, cb->seq,
+			  msk->rcv_nxt, flags, wnd, optp);
+	skb_set_owner_w(skb, sk);
+	cb->sent_us = mytcp_clock_us();
+	mytcp_inc_stats(sock_net(sk), MYTCP_MIB_OUTSEGS);
+	return ip_queue_xmit(sk, skb, &inet->cork.fl);
+}
+
+/**
+ * mytcp_transmit_skb - send one skb of the write queue now
+ * @sk: the socket, locked
+ * @skb: the skb, which stays queued
+ */
+void mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+
+	if (mytcp_seq_before(cb->seq, msk->snd_max)) {
+		/* Karn's rule: no RTT sample from a retransmitted segment */
+		cb->sacked_retrans = 1;
+		msk->retrans_out++;
+		mytcp_inc_stats(sock_net(sk), MYTCP_MIB_RETRANSSEGS);
+	}
+	mytcp_xmit_one(sk, skb);
+}
+
+/**
+ * mytcp_push - send what the windows allow from the write queue
+ * @sk: the socket, locked
+ *
+ * RFC 9293 section 3.8.6: data beyond SND.UNA + SND.WND is not sent; the
+ * congestion window (RFC 5681) limits it further.  SYN and FIN go out
+ * regardless of the window.  With nothing in flight and a zero window the
+ * retransmission timer is armed as the persist timer (section 3.8.6.1).
+ */
+void mytcp_push(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct sk_buff *skb;
+
+	while ((skb = msk->send_head)) {
+		struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+		u32 wnd = min(msk->snd_wnd, msk->cwnd);
+
+		if (skb->len &&
+		    mytcp_seq_after(cb->end_seq - !!(cb->flags & TCPHDR_FIN),
+				    msk->snd_una + wnd))
+			break;
+		mytcp_transmit_skb(sk, skb);
+		msk->snd_nxt = cb->end_seq;
+		msk->snd_max = mytcp_seq_max(msk->snd_max, msk->snd_nxt);
+		msk->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+				 NULL : skb->next;
+	}
+	if (!timer_pending(&msk->rtx_timer) &&
+	    (msk->snd_una != msk->snd_max || msk->send_head))
+		mytcp_arm_rtx(sk);
+}
+
+/**
+ * mytcp_retransmit_head - a retransmission timeout: go back to SND.UNA
+ * @sk: the socket, locked
+ *
+ * RFC 6298 section 5.4: retransmit the earliest unacknowledged segment.
+ * SND.NXT goes back to SND.UNA and the congestion window to one segment
+ * (RFC 5681 section 3.1), so what follows is sent again as ACKs return;
+ * the receiver drops what it already has.
+ */
+void mytcp_retransmit_head(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	u32 flight = msk->snd_max - msk->snd_una;
+
+	msk->ssthresh = max_t(u32, flight / 2, 2U * msk->mss);
+	msk->cwnd = msk->mss;
+	msk->snd_nxt = msk->snd_una;
+	msk->send_head = skb_peek(&sk->sk_write_queue);
+	if (!msk->send_head)
+		return;
+	/* a zero window probe: one segment, whatever the window */
+	if (!msk->snd_wnd) {
+		struct sk_buff *skb = msk->send_head;
+
+		mytcp_transmit_skb(sk, skb);
+		msk->snd_nxt = MYTCP_SKB_CB(skb)->end_seq;
+		msk->snd_max = mytcp_seq_max(msk->snd_max, msk->snd_nxt);
+		msk->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+				 NULL : skb->next;
+		return;
+	}
+	mytcp_push(sk);
+}
+
+static struct sk_buff *mytcp_alloc_ctl_skb(struct sock *sk, gfp_t gfp)
+{
+	struct sk_buff *skb = alloc_skb(MYTCP_MAX_HEADER, gfp);
+
+	if (skb)
+		skb_reserve(skb, MYTCP_MAX_HEADER);
+	return skb;
+}
+
+/**
+ * mytcp_send_ack - send a bare ACK now
+ * @sk: the socket, locked
+ *
+ * <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, with the current window.
+ */
+void mytcp_send_ack(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	struct sk_buff *skb;
+	u16 wnd;
+
+	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN)
+		return;
+	skb = mytcp_alloc_ctl_skb(sk, GFP_ATOMIC);
+	if (!skb)
+		return;
+	wnd = mytcp_select_window(sk);
+	mytcp_fill_header(skb, inet->inet_saddr, inet->inet_daddr,
+			  inet->inet_sport, inet->inet_dport, msk->snd_nxt,
+			  msk->rcv_nxt, TCPHDR_ACK, wnd, NULL);
+	skb_set_owner_w(skb, sk);
+	mytcp_inc_stats(sock_net(sk), MYTCP_MIB_OUTSEGS);
+	ip_queue_xmit(sk, skb, &inet->cork.fl);
+}
+
+/**
+ * mytcp_send_active_reset - abort: send <SEQ=SND.NXT><CTL=RST>
+ * @sk: the socket, locked
+ * @gfp: allocation context
+ *
+ * RFC 9293 section 3.10.4 (ABORT) and 3.6 (close with unread data).
+ */
+void mytcp_send_active_reset(struct sock *sk, gfp_t gfp)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	struct sk_buff *skb;
+
+	skb = mytcp_alloc_ctl_skb(sk, gfp);
+	if (!skb)
+		return;
+	mytcp_fill_header(skb, inet->inet_saddr, inet->inet_daddr,
+			  inet->inet_sport, inet->inet_dport, msk->snd_max,
+			  msk->rcv_nxt, TCPHDR_RST | TCPHDR_ACK, 0, NULL);
+	skb_set_owner_w(skb, sk);
+	mytcp_inc_stats(sock_net(sk), MYTCP_MIB_OUTSEGS);
+	mytcp_inc_stats(sock_net(sk), MYTCP_MIB_OUTRSTS);
+	ip_queue_xmit(sk, skb, &inet->cork.fl);
+}
+
+/* Put a control skb (SYN or FIN) at the tail of the write queue. */
+static void mytcp_queue_ctl(struct sock *sk, struct sk_buff *skb, u8 flags)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+
+	memset(cb, 0, sizeof(*cb));
+	cb->seq = msk->write_seq;
+	cb->end_seq = msk->write_seq + 1;	/* SYN and FIN take one number */
+	cb->flags = flags;
+	msk->write_seq++;
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	sk_wmem_queued_add(sk, skb->truesize);
+	if (!msk->send_head)
+		msk->send_head = skb;
+}
+
+/**
+ * mytcp_queue_syn - queue our SYN (active or simultaneous open) and send it
+ * @sk: the socket, locked; @write_seq is the ISS
+ * @flags: TCPHDR_SYN
+ *
+ * Return: 0 or -ENOBUFS.
+ */
+int mytcp_queue_syn(struct sock *sk, u8 flags)
+{
+	struct sk_buff *skb = mytcp_alloc_ctl_skb(sk, sk->sk_allocation);
+
+	if (!skb)
+		return -ENOBUFS;
+	mytcp_queue_ctl(sk, skb, flags);
+	mytcp_push(sk);
+	return 0;
+}
+
+/**
+ * mytcp_send_fin - queue our FIN after the data and send what we can
+ * @sk: the socket, locked, in process context
+ *
+ * RFC 9293 section 3.10.4: the FIN goes after all data queued so far.
+ */
+void mytcp_send_fin(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct sk_buff *skb;
+
+	if (msk->fin_queued)
+		return;
+	skb = mytcp_alloc_ctl_skb(sk, sk->sk_allocation | __GFP_NOFAIL);
+	msk->fin_queued = 1;
+	mytcp_queue_ctl(sk, skb, TCPHDR_FIN);
+	mytcp_push(sk);
+}

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mytcp: /proc/net/mytcp (the layout of /proc/net/tcp) and
+ * /proc/net/mytcp_stat (the counters), per network namespace.
+ */
+
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <net/net_namespace.h>
+
+#include "protocol.h"
+
+struct mytcp_proc_walk {
+	struct seq_file *seq;
+	int row;
+};
+
+/* tr column of /proc/net/tcp: 1 retransmit, 2 another timer, 0 none */
+static void mytcp_proc_timer(const struct mytcp_sock *msk, int *tr,
+			     unsigned long *when)
+{
+	*tr = 0;
+	*when = 0;
+	if (timer_pending(&msk->rtx_timer)) {
+		*tr = 1;
+		*when = msk->rtx_timer.expires;
+	} else if (timer_pending(&msk->misc_timer)) {
+		*tr = 2;
+		*when = msk->misc_timer.expires;
+	}
+	if (*tr)
+		*when = time_after(*when, jiffies) ? *when - jiffies : 0;
+}
+
+static void mytcp_proc_sk(struct sock *sk, void *arg)
+{
+	struct mytcp_proc_walk *w = arg;
+	const struct mytcp_sock *msk = mytcp_sk(sk);
+	const struct inet_sock *inet = inet_sk(sk);
+	int state = inet_sk_state_load(sk);
+	unsigned long when;
+	u32 txq, rxq;
+	int tr;
+
+	mytcp_proc_timer(msk, &tr, &when);
+	if (state == TCP_LISTEN) {
+		txq = READ_ONCE(sk->sk_max_ack_backlog);
+		rxq = READ_ONCE(sk->sk_ack_backlog);
+	} else {
+		txq = READ_ONCE(msk->write_seq) - READ_ONCE(msk->snd_una);
+		rxq = READ_ONCE(msk->rcv_nxt) - READ_ONCE(msk->copied_seq);
+	}
+	seq_printf(w->seq,
+		   "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %pK %u %u\n",
+		   w->row++, inet->inet_rcv_saddr, ntohs(inet->inet_sport),
+		   inet->inet_daddr, ntohs(inet->inet_dport), state, txq, rxq,
+		   tr, jiffies_delta_to_clock_t(when), msk->backoff,
+		   from_kuid_munged(seq_user_ns(w->seq), sock_i_uid(sk)), 0,
+		   sock_i_ino(sk), refcount_read(&sk->sk_refcnt), sk,
+		   (u32)(mytcp_current_rto_us(sk) / USEC_PER_MSEC), msk->cwnd);
+}
+
+static void mytcp_proc_tw(struct mytcp_tw *tw, void *arg)
+{
+	struct mytcp_proc_walk *w = arg;
+	long delta = (long)(tw->expires - jiffies);
+
+	seq_printf(w->seq,
+		   "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5d %8d %d %d %pK\n",
+		   w->row++, tw->laddr, ntohs(tw->lport), tw->raddr,
+		   ntohs(tw->rport), TCP_TIME_WAIT, 0, 0, 3,
+		   jiffies_delta_to_clock_t(delta > 0 ? delta : 0), 0, 0, 0, 0,
+		   refcount_read(&tw->refcnt), tw);
+}
+
+static int mytcp_proc_show(struct seq_file *seq, void *v)
+{
+	struct mytcp_proc_walk w = { .seq = seq };
+
+	seq_puts(seq, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n");
+	mytcp_tables_walk(seq_file_net(seq), mytcp_proc_sk, mytcp_proc_tw, &w);
+	return 0;
+}
+
+static int mytcp_stat_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_net(seq);
+	int f;
+
+	for (f = 0; f < MYTCP_MIB_MAX; f++)
+		seq_printf(seq, "%s %lu\n", mytcp_mib_name(f),
+			   mytcp_read_stat(net, f));
+	return 0;
+}
+
+/**
+ * mytcp_proc_init_net - create /proc/net/mytcp and /proc/net/mytcp_stat
+ * @net: the namespace
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int mytcp_proc_init_net(struct net *net)
+{
+	if (!proc_create_net_single("mytcp", 0444, net->proc_net,
+				    mytcp_proc_show, NULL))
+		return -ENOMEM;
+	if (!proc_create_net_single("mytcp_stat", 0444, net->proc_net,
+				    mytcp_stat_show, NULL)) {
+		remove_proc_entry("mytcp", net->proc_net);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * mytcp_proc_exit_net - remove the /proc/net files of a namespace
+ * @net: the namespace
+ */
+void mytcp_proc_exit_net(struct net *net)
+{
+	remove_proc_entry("mytcp_stat", net->proc_net);
+	remove_proc_entry("mytcp", net->proc_net);
+}

@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mytcp: the connection structures and the interfaces between the stages.
+ *
+ * Layering (no circles): seq.h, header.c, rules.c, state.c and isn.c are
+ * the ground floor and know nothing of sockets.  table.c (lookup tables),
+ * output.c (building and sending segments), input.c (the receive path),
+ * timer.c, timewait.c, listen.c and sock.c stand on it; main.c registers
+ * the lot.  output.c never calls into input.c; the timers reach output
+ * only through the functions declared here.
+ */
+#ifndef _MYTCP_PROTOCOL_H
+#define _MYTCP_PROTOCOL_H
+
+#include <linux/list.h>
+#include <linux/skbuff.h>
+#include <linux/timer.h>
+#include <net/inet_sock.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+
+#include <uapi/linux/mytcp.h>
+#include "header.h"
+#include "rules.h"
+#include "seq.h"
+#include "state.h"
+
+/* Room for link, IP and our largest header in front of the data. */
+#define MYTCP_MAX_HEADER	(MAX_HEADER + sizeof(struct iphdr) + MYTCP_HDR_MAX)
+#define MYTCP_RCV_WSCALE	7	/* our window scale: windows up to 8 MiB */
+#define MYTCP_INIT_CWND		10	/* segments, RFC 6928 */
+#define MYTCP_MAX_SEG_DATA	(32 * 1024) /* bytes in one send skb */
+#define MYTCP_RTO_INIT_US	(1000 * USEC_PER_MSEC)	/* RFC 6298 2.1 */
+#define MYTCP_LISTEN_TICK	(HZ / 5)	/* SYN queue scan period */
+
+/**
+ * struct mytcp_port_owner - one user of a local port, in the bind table
+ * @node: link in the bind table bucket of @port
+ * @net: network namespace
+ * @rcv_saddr: bound local address, 0 for any
+ * @port: local port, host order
+ * @reuse: SO_REUSEADDR was set
+ * @is_tw: the owner is a TIME_WAIT entry, not a socket
+ * @bound_dev_if: SO_BINDTODEVICE interface, 0 for any
+ */
+struct mytcp_port_owner {
+	struct hlist_node node;
+	possible_net_t net;
+	__be32 rcv_saddr;
+	u16 port;
+	bool reuse;
+	bool is_tw;
+	int bound_dev_if;
+};
+
+/**
+ * struct mytcp_skb_cb - our per-skb control block, in skb->cb
+ * @seq: SEG.SEQ (for data skbs in the receive queue: the first data byte)
+ * @end_seq: SEG.SEQ + SEG.LEN
+ * @ack: SEG.ACK
+ * @wnd: SEG.WND as received, before scaling
+ * @flags: TCPHDR_* flags
+ * @sacked_retrans: a send skb that has been retransmitted (Karn's rule)
+ * @sent_us: when a send skb was last transmitted, for RTT samples
+ * @opts: options of a received SYN
+ */
+struct mytcp_skb_cb {
+	u32 seq;
+	u32 end_seq;
+	u32 ack;
+	u16 wnd;
+	u8 flags;
+	u8 sacked_retrans;
+	u64 sent_us;
+	struct mytcp_opts opts;
+};
+
+#define MYTCP_SKB_CB(skb) ((struct mytcp_skb_cb *)&((skb)->cb[0]))
+
+/**
+ * struct mytcp_request - a half-open connection in a listener's SYN queue
+ * @node: link in the listener's SYN queue
+ * @laddr: local address
+ * @raddr: remote address
+ * @lport: local port
+ * @rport: remote port
+ * @iss: our initial sequence number (the SYN+ACK's SEG.SEQ)
+ * @irs: the peer's initial sequence number
+ * @snd_wnd: window of the SYN, unscaled (RFC 7323: SYNs are never scaled)
+ * @mss: MSS the peer announced
+ * @snd_wscale: the peer's window scale, if @wscale_ok
+ * @wscale_ok: both ends announced window scaling
+ * @retries: SYN+ACK retransmissions so far
+ * @expires: jiffies at which the SYN+ACK is sent again
+ * @dif: interface the SYN arrived on
+ * @advmss: MSS we announce, from the interface's MTU
+ *
+ * Small on purpose: a full socket is made only when the handshake
+ * completes (DESIGN.md section 3).  Owned by the listener, under its lock.
+ */
+struct mytcp_request {
+	struct list_head node;
+	__be32 laddr;
+	__be32 raddr;
+	__be16 lport;
+	__be16 rport;
+	u32 iss;
+	u32 irs;
+	u32 snd_wnd;
+	u16 mss;
+	u8 snd_wscale;
+	bool wscale_ok;
+	u8 retries;
+	unsigned long expires;
+	int dif;
+	u16 advmss;
+};
+
+/**
+ * struct mytcp_sock - a mytcp connection or listener
+ * @inet: the inet socket; must be first
+ * @ehash_node: link in the connection table (4-tuple), when connected
+ * @lhash_node: link in the listener table, when listening
+ * @owner: entry in the bind table, when a port is held
+ * @snd_una: SND.UNA, oldest unacknowledged (RFC 9293 section 3.3.1)
+ * @snd_nxt: SND.NXT, next sequence number to send
+ * @snd_max: highest sequence number sent; SND.NXT goes back to SND.UNA on
+ *	a retransmission timeout, this does not
+ * @snd_wnd: SND.WND, in bytes (already scaled)
+ * @snd_wl1: SND.WL1, SEG.SEQ of the last window update
+ * @snd_wl2: SND.WL2, SEG.ACK of the last window update
+ * @iss: ISS
+ * @rcv_nxt: RCV.NXT
+ * @rcv_wup: RCV.NXT when the window was last advertised
+ * @rcv_wnd: RCV.WND advertised then; the right edge is @rcv_wup + @rcv_wnd
+ * @irs: IRS
+ * @copied_seq: next sequence number the reader will copy
+ * @write_seq: sequence number the next byte written by the user gets
+ * @mss: largest segment payload we send
+ * @advmss: MSS we announced
+ * @user_mss: MYTCP_MAXSEG, 0 when unset
+ * @snd_wscale: shift applied to the peer's windows
+ * @rcv_wscale: shift applied to ours
+ * @nodelay: MYTCP_NODELAY (kept for the socket option; we send at once)
+ * @fin_queued: a FIN is in the write queue
+ * @destroyed: mytcp_destroy_sock() has run
+ * @send_head: first skb of the write queue not yet sent, or NULL
+ * @ooo_queue: received segments beyond RCV.NXT, sorted by sequence number
+ * @rtx_timer: retransmission and zero-window probe timer
+ * @misc_timer: FIN_WAIT_2 timeout of an orphan, and keepalive
+ * @backoff: retransmission timer expiries in a row
+ * @rtt: RFC 6298 state
+ * @cwnd: congestion window, in bytes
+ * @ssthresh: slow-start threshold, in bytes
+ * @retrans_out: segments retransmitted, total
+ * @bytes_acked: payload bytes acknowledged by the peer
+ * @bytes_received: payload bytes received in order
+ * @keepidle: keepalive idle time, seconds
+ * @keepintvl: keepalive interval, seconds
+ * @keepcnt: keepalive probes before giving up
+ * @syn_queue: half-open connections (struct mytcp_request), listener only
+ * @syn_qlen: length of @syn_queue
+ * @accept_queue: established children not yet accepted, listener only
+ * @accept_qlen: length of @accept_queue
+ * @accept_node: a child's link in its listener's @accept_queue
+ * @listen_timer: SYN+ACK retransmission for the SYN queue, listener only
+ *
+ * Everything below @inet is protected by the socket lock: lock_sock() in
+ * process context, bh_lock_sock() in softirq (DESIGN.md section 5).
+ */
+struct mytcp_sock {
+	struct inet_sock inet;
+	struct hlist_node ehash_node;
+	struct hlist_node lhash_node;
+	struct mytcp_port_owner owner;
+
+	u32 snd_una;
+	u32 snd_nxt;
+	u32 snd_max;
+	u32 snd_wnd;
+	u32 snd_wl1;
+	u32 snd_wl2;
+	u32 iss;
+
+	u32 rcv_nxt;
+	u32 rcv_wup;
+	u32 rcv_wnd;
+	u32 irs;
+	u32 copied_seq;
+	u32 write_seq;
+
+	u16 mss;
+	u16 advmss;
+	u16 user_mss;
+	u8 snd_wscale;
+	u8 rcv_wscale;
+	u8 nodelay:1,
+	   fin_queued:1,
+	   destroyed:1;
+
+	struct sk_buff *send_head;
+	struct sk_buff_head ooo_queue;
+
+	struct timer_list rtx_timer;
+	struct timer_list misc_timer;
+	u8 backoff;
+	struct mytcp_rtt rtt;
+	u32 cwnd;
+	u32 ssthresh;
+	u32 retrans_out;
+	u64 bytes_acked;
+	u64 bytes_received;
+
+	int keepidle;
+	int keepintvl;
+	int keepcnt;
+
+	struct list_head syn_queue;
+	unsigned int syn_qlen;
+	struct list_head accept_queue;
+	unsigned int accept_qlen;
+	struct list_head accept_node;
+	struct timer_list listen_timer;
+};
+
+static inline struct mytcp_sock *mytcp_sk(const struct sock *sk)
+{
+	return (struct mytcp_sock *)sk;
+}
+
+/**
+ * struct mytcp_tw - a connection in TIME_WAIT: not a socket, ~150 bytes
+ * @hash_node: link in the TIME_WAIT table (4-tuple)
+ * @owner: entry in the bind table: the port stays taken
+ * @laddr: local address
+ * @raddr: remote address
+ * @lport: local port
+ * @rport: remote port
+ * @snd_nxt: our SND.NXT (after our FIN)
+ * @rcv_nxt: our RCV.NXT (after the peer's FIN)
+ * @rcv_wnd: window to announce in re-acknowledgments, unscaled
+ * @expires: jiffies at which the entry goes
+ * @refcnt: references: one from the table, one per lookup in progress
+ * @timer: the 2*MSL timer; it owns the table's reference
+ * @rcu: deferred free, for lookups under RCU
+ */
+struct mytcp_tw {
+	struct hlist_node hash_node;
+	struct mytcp_port_owner owner;
+	__be32 laddr;
+	__be32 raddr;
+	__be16 lport;
+	__be16 rport;
+	u32 snd_nxt;
+	u32 rcv_nxt;
+	u16 rcv_wnd;
+	unsigned long expires;
+	refcount_t refcnt;
+	struct timer_list timer;
+	struct rcu_head rcu;
+};
+
+/**
+ * enum mytcp_mib_field - per-namespace counters (/proc/net/mytcp_stat)
+ */
+enum mytcp_mib_field {
+	MYTCP_MIB_ACTIVEOPENS,
+	MYTCP_MIB_PASSIVEOPENS,
+	MYTCP_MIB_ATTEMPTFAILS,
+	MYTCP_MIB_ESTABRESETS,
+	MYTCP_MIB_INSEGS,
+	MYTCP_MIB_OUTSEGS,
+	MYTCP_MIB_RETRANSSEGS,
+	MYTCP_MIB_INERRS,
+	MYTCP_MIB_OUTRSTS,
+	MYTCP_MIB_INCSUMERRORS,
+	MYTCP_MIB_TIMEWAITS,
+	MYTCP_MIB_DROP_SHORT,
+	MYTCP_MIB_DROP_BAD_DOFF,
+	MYTCP_MIB_DROP_BAD_FLAGS,
+	MYTCP_MIB_DROP_BAD_OPTIONS,
+	MYTCP_MIB_DROP_NO_SOCKET,
+	MYTCP_MIB_DROP_NOT_ACCEPTABLE,
+	MYTCP_MIB_DROP_BACKLOG,
+	MYTCP_MIB_DROP_SYN_QUEUE_FULL,
+	MYTCP_MIB_DROP_ACCEPT_QUEUE_FULL,
+	MYTCP_MIB_DROP_RCVBUF,
+	MYTCP_MIB_DROP_OTHER,
+	MYTCP_MIB_MAX
+};
+
+/**
+ * struct mytcp_net - per-network-namespace state
+ * @time_wait_ms: TIME_WAIT length, 2*MSL (default 60 s as in Linux)
+ * @fin_timeout_ms: how long an orphaned FIN_WAIT_2 waits for the FIN
+ * @syn_retries: SYN retransmissions before connect() fails
+ * @synack_retries: SYN+ACK retransmissions before a request is dropped
+ * @retries2: data retransmissions before the connection is dropped
+ * @rto_min_ms: lower bound on the RTO
+ * @rto_max_ms: upper bound on the RTO
+ * @max_syn_backlog: upper bound on a listener's SYN queue
+ * @sysctl_hdr: the net.mytcp sysctl table of this namespace
+ * @mib: counters, per CPU
+ */
+struct mytcp_net {
+	int time_wait_ms;
+	int fin_timeout_ms;
+	int syn_retries;
+	int synack_retries;
+	int retries2;
+	int rto_min_ms;
+	int rto_max_ms;
+	int max_syn_backlog;
+	struct ctl_table_header *sysctl_hdr;
+	unsigned long __percpu *mib;
+};
+
+struct mytcp_net *mytcp_pernet(const struct net *net);
+
+static inline void mytcp_inc_stats(const struct net *net,
+				   enum mytcp_mib_field f)
+{
+	this_cpu_inc(mytcp_pernet(net)->mib[f]);
+}
+
+unsigned long mytcp_read_stat(const struct net *net, enum mytcp_mib_field f);
+const char *mytcp_mib_name(enum mytcp_mib_field f);
+
+/* table.c: connection, listener, TIME_WAIT and bind tables */
+int mytcp_tables_init(void);
+void mytcp_tables_exit(void);
+int mytcp_get_port(struct sock *sk, unsigned short snum);
+int mytcp_bind_owner_add(struct net *net, struct mytcp_port_owner *o,
+			 u16 port);
+void mytcp_put_port(struct sock *sk);
+void mytcp_port_owner_del(struct mytcp_port_owner *o);
+int mytcp_ehash_insert(struct sock *sk);
+void mytcp_ehash_remove(struct sock *sk);
+void mytcp_lhash_insert(struct sock *sk);
+void mytcp_lhash_remove(struct sock *sk);
+void mytcp_tw_hash_insert(struct net *net, struct mytcp_tw *tw);
+bool mytcp_tw_hash_remove(struct mytcp_tw *tw);
+struct sock *mytcp_lookup_established(struct net *net, __be32 laddr,
+				      __be16 lport, __be32 raddr,
+				      __be16 rport);
+struct mytcp_tw *mytcp_lookup_tw(struct net *net, __be32 laddr, __be16 lport,
+				 __be32 raddr, __be16 rport);
+struct sock *mytcp_lookup_listener(struct net *net, __be32 laddr,
+				   __be16 lport, int dif);
+int mytcp_conn_state(struct net *net, __be32 laddr, __be16 lport,
+		     __be32 raddr, __be16 rport);
+void mytcp_tw_purge_net(struct net *net);
+typedef void (*mytcp_walk_sk_fn)(struct sock *sk, void *arg);
+typedef void (*mytcp_walk_tw_fn)(struct mytcp_tw *tw, void *arg);
+void mytcp_tables_walk(struct net *net, mytcp_walk_sk_fn sk_fn,
+		       mytcp_walk_tw_fn tw_fn, void *arg);
+
+/* output.c */
+void mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb);
+void mytcp_push(struct sock *sk);
+void mytcp_send_ack(struct sock *sk);
+void mytcp_send_active_reset(struct sock *sk, gfp_t gfp);
+void mytcp_send_reset_reply(struct net *net, struct sk_buff *skb);
+void mytcp_send_ack_reply(struct net *net, __be32 saddr, __be32 daddr,
+			  __be16 sport, __be16 dport, u32 seq, u32 ack,
+			  u16 wnd, u8 flags, const struct mytcp_opts *opts);
+int mytcp_queue_syn(struct sock *sk, u8 flags);
+void mytcp_send_fin(struct sock *sk);
+void mytcp_send_synack(struct sock *listener, struct mytcp_request *req);
+void mytcp_retransmit_head(struct sock *sk);
+u32 mytcp_select_window(struct sock *sk);
+u32 mytcp_receive_space(const struct sock *sk);
+
+/* input.c */
+int mytcp_v4_rcv(struct sk_buff *skb);
+int mytcp_v4_err(struct sk_buff *skb, u32 info);
+int mytcp_do_rcv(struct sock *sk, struct sk_buff *skb);
+
+/* listen.c */
+int mytcp_listen_start(struct sock *sk, int backlog);
+void mytcp_listen_stop(struct sock *sk);
+void mytcp_listen_rcv(struct sock *sk, struct sk_buff *skb);
+struct sock *mytcp_accept(struct sock *sk, int flags, int *err, bool kern);
+void mytcp_listen_timer(struct timer_list *t);
+
+/* sock.c: state changes and the end of a connection */
+void mytcp_set_state(struct sock *sk, int state);
+int mytcp_event(struct sock *sk, enum mytcp_event ev);
+void mytcp_done(struct sock *sk);
+void mytcp_reset(struct sock *sk);
+void mytcp_destroy_sock(struct sock *sk);
+int mytcp_init_sock(struct sock *sk);
+extern struct proto mytcp_prot;
+extern const struct proto_ops mytcp_stream_ops;
+
+/* timer.c */
+void mytcp_init_timers(struct sock *sk);
+void mytcp_stop_timers(struct sock *sk);
+void mytcp_arm_rtx(struct sock *sk);
+void mytcp_arm_fin_wait2(struct sock *sk);
+u32 mytcp_current_rto_us(const struct sock *sk);
+u64 mytcp_clock_us(void);
+
+/* timewait.c */
+void mytcp_time_wait(struct sock *sk);
+bool mytcp_tw_rcv(struct mytcp_tw *tw, struct sk_buff *skb);
+void mytcp_tw_put(struct mytcp_tw *tw);
+void mytcp_tw_kill(struct mytcp_tw *tw);
+
+/* proc.c, sysctl.c */
+int mytcp_proc_init_net(struct net *net);
+void mytcp_proc_exit_net(struct net *net);
+int mytcp_sysctl_init_net(struct net *net);
+void mytcp_sysctl_exit_net(struct net *net);
+
+#endif /* _MYTCP_PROTOCOL_H */

@@ -1,0 +1,889 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mytcp: the socket calls (RFC 9293 section 3.10, "user calls") and the
+ * ends of a connection.
+ *
+ * Generic inet proto_ops do the parts that are the same for every inet
+ * stream protocol (bind, connect's waiting and errno rules, accept's
+ * grafting, getname, release, shutdown); struct proto below supplies what
+ * is mytcp's own.  Errnos follow Linux's TCP so programs cannot tell the
+ * two apart.
+ */
+
+#include <linux/ip.h>
+#include <linux/poll.h>
+#include <linux/sched/signal.h>
+#include <asm/ioctls.h>
+#include <linux/sockios.h>
+#include <net/inet_common.h>
+#include <net/ip.h>
+#include <net/route.h>
+
+#include "isn.h"
+#include "protocol.h"
+
+/**
+ * mytcp_set_state - change a socket's state
+ * @sk: the socket, locked
+ * @state: the new TCP_* state
+ *
+ * Leaving for CLOSE takes the socket out of the tables and gives back an
+ * ephemeral port (one the user bound stays until the socket goes, as TCP
+ * does).  The change goes through inet_sk_set_state(), so the kernel's
+ * sock:inet_sock_set_state tracepoint shows it.
+ */
+void mytcp_set_state(struct sock *sk, int state)
+{
+	if (state == TCP_CLOSE) {
+		mytcp_ehash_remove(sk);
+		mytcp_lhash_remove(sk);
+		if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
+			mytcp_put_port(sk);
+	}
+	inet_sk_set_state(sk, state);
+}
+
+/**
+ * mytcp_event - apply a state machine event (state.c's table)
+ * @sk: the socket, locked
+ * @ev: the event
+ *
+ * Moves to the next state unless that is CLOSE or TIME_WAIT, which the
+ * caller reaches through mytcp_done() or mytcp_time_wait().
+ *
+ * Return: the next state, or %MYTCP_STATE_INVALID if @ev does not apply.
+ */
+int mytcp_event(struct sock *sk, enum mytcp_event ev)
+{
+	int next = mytcp_next_state(sk->sk_state, ev);
+
+	if (next != MYTCP_STATE_INVALID && next != TCP_CLOSE &&
+	    next != TCP_TIME_WAIT && next != sk->sk_state)
+		mytcp_set_state(sk, next);
+	return next;
+}
+
+static void mytcp_purge_queues(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(&sk->sk_write_queue))) {
+		sk_wmem_queued_add(sk, -skb->truesize);
+		kfree_skb(skb);
+	}
+	msk->send_head = NULL;
+	skb_queue_purge(&sk->sk_receive_queue);
+	skb_queue_purge(&msk->ooo_queue);
+}
+
+/**
+ * mytcp_destroy_sock - free what a closed, orphaned socket holds
+ * @sk: the socket, in CLOSE, SOCK_DEAD
+ *
+ * Drops the reference the connection held since sk_alloc().
+ */
+void mytcp_destroy_sock(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	if (msk->destroyed)
+		return;
+	msk->destroyed = 1;
+	mytcp_stop_timers(sk);
+	mytcp_purge_queues(sk);
+	mytcp_put_port(sk);
+	sock_put(sk);
+}
+
+/**
+ * mytcp_done - the connection is over: CLOSE
+ * @sk: the socket, locked
+ *
+ * Wakes the user, or frees an orphan.
+ */
+void mytcp_done(struct sock *sk)
+{
+	if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV)
+		mytcp_inc_stats(sock_net(sk), MYTCP_MIB_ATTEMPTFAILS);
+	mytcp_set_state(sk, TCP_CLOSE);
+	mytcp_stop_timers(sk);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_state_change(sk);
+	else
+		mytcp_destroy_sock(sk);
+}
+
+/**
+ * mytcp_reset - an acceptable RST arrived (RFC 9293 section 3.10.7.4)
+ * @sk: the socket, locked
+ *
+ * The user learns ECONNREFUSED in SYN-SENT, EPIPE in CLOSE-WAIT and
+ * ECONNRESET elsewhere, as from Linux's TCP.
+ */
+void mytcp_reset(struct sock *sk)
+{
+	int err;
+
+	switch (sk->sk_state) {
+	case TCP_SYN_SENT:
+		err = ECONNREFUSED;
+		break;
+	case TCP_CLOSE_WAIT:
+		err = EPIPE;
+		break;
+	case TCP_CLOSE:
+		return;
+	default:
+		err = ECONNRESET;
+	}
+	if (sk->sk_state == TCP_ESTABLISHED || sk->sk_state == TCP_CLOSE_WAIT)
+		mytcp_inc_stats(sock_net(sk), MYTCP_MIB_ESTABRESETS);
+	WRITE_ONCE(sk->sk_err, err);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk_error_report(sk);
+	mytcp_done(sk);
+}
+
+/*
+ * sk_write_space: wake a writer blocked on a full send buffer once a third
+ * of it is free again (the hysteresis of sk_stream_is_writeable()).
+ */
+static void mytcp_write_space(struct sock *sk)
+{
+	struct socket *sock = sk->sk_socket;
+	struct socket_wq *wq;
+
+	if (!sock || !sk_stream_is_writeable(sk))
+		return;
+	clear_bit(SOCK_NOSPACE, &sock->flags);
+	rcu_read_lock();
+	wq = rcu_dereference(sk->sk_wq);
+	if (skwq_has_sleeper(wq))
+		wake_up_interruptible_poll(&wq->wait, EPOLLOUT | EPOLLWRNORM |
+						      EPOLLWRBAND);
+	if (wq && wq->fasync_list && !(sk->sk_shutdown & SEND_SHUTDOWN))
+		sock_wake_async(wq, SOCK_WAKE_SPACE, POLL_OUT);
+	rcu_read_unlock();
+}
+
+/**
+ * mytcp_init_sock - set up a new socket (struct proto::init)
+ * @sk: the socket
+ *
+ * Return: 0.
+ */
+int mytcp_init_sock(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	INIT_HLIST_NODE(&msk->ehash_node);
+	INIT_HLIST_NODE(&msk->lhash_node);
+	INIT_HLIST_NODE(&msk->owner.node);
+	skb_queue_head_init(&msk->ooo_queue);
+	INIT_LIST_HEAD(&msk->syn_queue);
+	INIT_LIST_HEAD(&msk->accept_queue);
+	INIT_LIST_HEAD(&msk->accept_node);
+	mytcp_init_timers(sk);
+	msk->mss = MYTCP_DEFAULT_MSS;
+	msk->advmss = MYTCP_DEFAULT_MSS;
+	mytcp_rtt_init(&msk->rtt, MYTCP_RTO_INIT_US);
+	msk->cwnd = MYTCP_INIT_CWND * MYTCP_DEFAULT_MSS;
+	msk->ssthresh = S32_MAX;
+	msk->keepidle = 7200;
+	msk->keepintvl = 75;
+	msk->keepcnt = 9;
+	sk->sk_write_space = mytcp_write_space;
+	sock_set_flag(sk, SOCK_RCU_FREE);
+	return 0;
+}
+
+/* proto::connect, under lock_sock from inet_stream_connect(). */
+static int mytcp_v4_connect(struct sock *sk, struct sockaddr *uaddr,
+			    int addr_len)
+{
+	struct sockaddr_in *usin = (struct sockaddr_in *)uaddr;
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	__be16 orig_sport, orig_dport;
+	struct flowi4 *fl4;
+	struct rtable *rt;
+	int err;
+
+	if (addr_len < sizeof(struct sockaddr_in))
+		return -EINVAL;
+	if (usin->sin_family != AF_INET)
+		return -EAFNOSUPPORT;
+
+	orig_sport = inet->inet_sport;
+	orig_dport = usin->sin_port;
+	fl4 = &inet->cork.fl.u.ip4;
+	rt = ip_route_connect(fl4, usin->sin_addr.s_addr, inet->inet_saddr,
+			      sk->sk_bound_dev_if, IPPROTO_MYTCP, orig_sport,
+			      orig_dport, sk);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	if (rt->rt_flags & (RTCF_MULTICAST | RTCF_BROADCAST)) {
+		ip_rt_put(rt);
+		return -ENETUNREACH;
+	}
+	if (!inet->inet_saddr)
+		inet->inet_saddr = fl4->saddr;
+	if (!inet->inet_rcv_saddr)
+		inet->inet_rcv_saddr = inet->inet_saddr;
+	inet->inet_dport = usin->sin_port;
+	inet->inet_daddr = fl4->daddr;
+
+	if (!inet->inet_num) {
+		err = mytcp_get_port(sk, 0);
+		if (err) {
+			err = -EADDRNOTAVAIL;
+			goto failure;
+		}
+		inet->inet_sport = htons(inet->inet_num);
+	}
+	rt = ip_route_newports(fl4, rt, orig_sport, orig_dport,
+			       inet->inet_sport, inet->inet_dport, sk);
+	if (IS_ERR(rt)) {
+		err = PTR_ERR(rt);
+		rt = NULL;
+		goto failure;
+	}
+	sk->sk_gso_type = 0;
+	sk_setup_caps(sk, &rt->dst);
+	rt = NULL;
+
+	err = mytcp_ehash_insert(sk);
+	if (err)
+		goto failure;
+
+	msk->advmss = dst_mtu(__sk_dst_get(sk)) - sizeof(struct iphdr) -
+		      sizeof(struct tcphdr);
+	if (msk->user_mss)
+		msk->advmss = min(msk->advmss, msk->user_mss);
+	msk->mss = min_t(u16, MYTCP_DEFAULT_MSS, msk->advmss);
+	/* RFC 9293 section 3.4.1 and RFC 6528 */
+	msk->iss = mytcp_isn(inet->inet_saddr, inet->inet_daddr,
+			     inet->inet_sport, inet->inet_dport);
+	msk->write_seq = msk->iss;
+	msk->snd_una = msk->iss;
+	msk->snd_nxt = msk->iss;
+	msk->snd_max = msk->iss;
+	msk->fin_queued = 0;
+	msk->backoff = 0;
+	atomic_set(&inet->inet_id, get_random_u16());
+	mytcp_event(sk, MYTCP_EV_ACTIVE_OPEN);
+	mytcp_inc_stats(sock_net(sk), MYTCP_MIB_ACTIVEOPENS);
+	err = mytcp_queue_syn(sk, TCPHDR_SYN);
+	if (err)
+		goto failure;
+	return 0;
+
+failure:
+	if (rt)
+		ip_rt_put(rt);
+	mytcp_set_state(sk, TCP_CLOSE);
+	sk_dst_reset(sk);
+	inet->inet_dport = 0;
+	inet->inet_daddr = 0;
+	sk->sk_route_caps = 0;
+	return err;
+}
+
+/* proto::disconnect: connect(AF_UNSPEC), and undoing a failed connect. */
+static int mytcp_disconnect(struct sock *sk, int flags)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	int old = sk->sk_state;
+
+	if (old != TCP_CLOSE)
+		mytcp_set_state(sk, TCP_CLOSE);
+	if (old == TCP_LISTEN) {
+		mytcp_listen_stop(sk);
+	} else if (old == TCP_SYN_SENT) {
+		WRITE_ONCE(sk->sk_err, ECONNRESET);
+	} else if (old != TCP_CLOSE) {
+		mytcp_send_active_reset(sk, gfp_any());
+		WRITE_ONCE(sk->sk_err, ECONNRESET);
+	}
+	mytcp_stop_timers(sk);
+	mytcp_purge_queues(sk);
+	inet->inet_dport = 0;
+	inet->inet_daddr = 0;
+	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
+		inet_reset_saddr(sk);
+	WRITE_ONCE(sk->sk_shutdown, 0);
+	sock_reset_flag(sk, SOCK_DONE);
+	msk->fin_queued = 0;
+	msk->backoff = 0;
+	msk->snd_wnd = 0;
+	msk->rcv_wnd = 0;
+	mytcp_rtt_init(&msk->rtt, MYTCP_RTO_INIT_US);
+	sk_dst_reset(sk);
+	sk_error_report(sk);
+	return 0;
+}
+
+/*
+ * Send our FIN if the state allows it (RFC 9293 section 3.10.4, CLOSE):
+ * ESTABLISHED and SYN-RECEIVED go to FIN-WAIT-1, CLOSE-WAIT to LAST-ACK.
+ */
+static bool mytcp_close_state(struct sock *sk)
+{
+	int next;
+
+	if (!((1 << sk->sk_state) &
+	      (TCPF_ESTABLISHED | TCPF_SYN_RECV | TCPF_CLOSE_WAIT)))
+		return false;
+	next = mytcp_event(sk, MYTCP_EV_CLOSE);
+	return next == TCP_FIN_WAIT1 || next == TCP_LAST_ACK;
+}
+
+/* proto::shutdown, after inet_shutdown() has set sk_shutdown. */
+static void mytcp_shutdown(struct sock *sk, int how)
+{
+	if (!(how & SEND_SHUTDOWN))
+		return;
+	if (mytcp_close_state(sk))
+		mytcp_send_fin(sk);
+}
+
+/* proto::close, from inet_release(). */
+static void mytcp_close(struct sock *sk, long timeout)
+{
+	struct sk_buff *skb;
+	bool unread = false;
+	int state;
+
+	lock_sock(sk);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+
+	if (sk->sk_state == TCP_LISTEN) {
+		mytcp_set_state(sk, TCP_CLOSE);
+		mytcp_listen_stop(sk);
+		goto adjudge;
+	}
+	while ((skb = __skb_dequeue(&sk->sk_receive_queue))) {
+		u32 end = MYTCP_SKB_CB(skb)->seq + skb->len;
+
+		if (mytcp_seq_after(end, mytcp_sk(sk)->copied_seq))
+			unread = true;
+		kfree_skb(skb);
+	}
+	if (sk->sk_state == TCP_CLOSE)
+		goto adjudge;
+
+	if (unread || (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime) ||
+	    sk->sk_state == TCP_SYN_SENT) {
+		/*
+		 * RFC 9293 section 3.10.4 and RFC 2525 section 2.17: closing
+		 * with unread data, or with a zero linger time, aborts with a
+		 * RST; a SYN-SENT connection just goes.
+		 */
+		if (sk->sk_state != TCP_SYN_SENT)
+			mytcp_send_active_reset(sk, sk->sk_allocation);
+		mytcp_done(sk);
+	} else if (mytcp_close_state(sk)) {
+		mytcp_send_fin(sk);
+	}
+	sk_stream_wait_close(sk, timeout);
+
+adjudge:
+	state = sk->sk_state;
+	sock_hold(sk);
+	sock_orphan(sk);
+	release_sock(sk);
+
+	local_bh_disable();
+	bh_lock_sock(sk);
+	/* someone else (a segment in the backlog) already finished it */
+	if (state != TCP_CLOSE && sk->sk_state == TCP_CLOSE)
+		goto out;
+	if (sk->sk_state == TCP_FIN_WAIT2)
+		mytcp_arm_fin_wait2(sk);
+	if (sk->sk_state == TCP_CLOSE)
+		mytcp_destroy_sock(sk);
+out:
+	bh_unlock_sock(sk);
+	local_bh_enable();
+	sock_put(sk);
+}
+
+/* Tell the peer the window opened when the reader freed enough room. */
+static void mytcp_rcv_window_update(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	s32 cur = (s32)(msk->rcv_wup + msk->rcv_wnd - msk->rcv_nxt);
+	u32 space = mytcp_receive_space(sk);
+	u32 step = min_t(u32, 2U * msk->advmss, READ_ONCE(sk->sk_rcvbuf) / 4);
+
+	if (!((1 << sk->sk_state) &
+	      (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2)))
+		return;
+	if (cur < 0)
+		cur = 0;
+	if (space > (u32)cur && space - cur >= step)
+		mytcp_send_ack(sk);
+}
+
+/* proto::recvmsg */
+static int mytcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
+			 int flags, int *addr_len)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	u32 peek_seq, *seq;
+	int copied = 0;
+	long timeo;
+	int target;
+
+	/* no error queue and no urgent data: TCP answers these so too */
+	if (flags & MSG_ERRQUEUE)
+		return -EAGAIN;
+	if (flags & MSG_OOB)
+		return -EINVAL;
+
+	lock_sock(sk);
+	if (sk->sk_state == TCP_LISTEN) {
+		copied = -ENOTCONN;
+		goto out;
+	}
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
+	peek_seq = msk->copied_seq;
+	seq = (flags & MSG_PEEK) ? &peek_seq : &msk->copied_seq;
+
+	while (copied < len) {
+		struct sk_buff *skb, *found = NULL;
+		u32 offset = 0;
+		size_t used;
+
+		skb_queue_walk(&sk->sk_receive_queue, skb) {
+			offset = *seq - MYTCP_SKB_CB(skb)->seq;
+			if (offset < skb->len) {
+				found = skb;
+				break;
+			}
+		}
+		if (!found) {
+			if (copied >= target)
+				break;
+			if (copied) {
+				if (sk->sk_err || sk->sk_state == TCP_CLOSE ||
+				    (sk->sk_shutdown & RCV_SHUTDOWN) || !timeo ||
+				    signal_pending(current))
+					break;
+			} else {
+				if (sock_flag(sk, SOCK_DONE))
+					break;
+				if (sk->sk_err) {
+					copied = sock_error(sk);
+					break;
+				}
+				if (sk->sk_shutdown & RCV_SHUTDOWN)
+					break;
+				if (sk->sk_state == TCP_CLOSE) {
+					copied = -ENOTCONN;
+					break;
+				}
+				if (!timeo) {
+					copied = -EAGAIN;
+					break;
+				}
+				if (signal_pending(current)) {
+					copied = sock_intr_errno(timeo);
+					break;
+				}
+			}
+			mytcp_rcv_window_update(sk);
+			sk_wait_data(sk, &timeo,
+				     skb_peek_tail(&sk->sk_receive_queue));
+			continue;
+		}
+
+		used = min_t(size_t, found->len - offset, len - copied);
+		if (skb_copy_datagram_msg(found, offset, msg, used)) {
+			if (!copied)
+				copied = -EFAULT;
+			break;
+		}
+		*seq += used;
+		copied += used;
+		if (!(flags & MSG_PEEK) && offset + used >= found->len) {
+			__skb_unlink(found, &sk->sk_receive_queue);
+			consume_skb(found);
+		}
+	}
+	if (!(flags & MSG_PEEK))
+		mytcp_rcv_window_update(sk);
+out:
+	release_sock(sk);
+	return copied;
+}
+
+/* Data a send skb may hold: exactly a 32 KiB allocation, at most one MSS. */
+static unsigned int mytcp_size_goal(const struct mytcp_sock *msk)
+{
+	unsigned int cap = SKB_WITH_OVERHEAD(MYTCP_MAX_SEG_DATA) -
+			   MYTCP_MAX_HEADER;
+
+	return min_t(unsigned int, msk->mss, cap);
+}
+
+/* proto::sendmsg */
+static int mytcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	int flags = msg->msg_flags;
+	int copied = 0, err;
+	long timeo;
+
+	lock_sock(sk);
+	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
+	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))) {
+		err = sk_stream_wait_connect(sk, &timeo);
+		if (err)
+			goto do_error;
+	}
+	sk_clear_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+
+	while (msg_data_left(msg)) {
+		unsigned int goal = mytcp_size_goal(msk);
+		struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+		size_t copy;
+
+		err = -EPIPE;
+		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
+			goto do_error;
+
+		if (!skb || !msk->send_head ||
+		    (MYTCP_SKB_CB(skb)->flags & (TCPHDR_SYN | TCPHDR_FIN)) ||
+		    skb->len >= goal || !skb_tailroom(skb)) {
+			if (!sk_stream_memory_free(sk))
+				goto wait_for_memory;
+			skb = alloc_skb(MYTCP_MAX_HEADER + goal,
+					sk->sk_allocation | __GFP_NOWARN);
+			if (!skb)
+				goto wait_for_memory;
+			skb_reserve(skb, MYTCP_MAX_HEADER);
+			memset(skb->cb, 0, sizeof(skb->cb));
+			MYTCP_SKB_CB(skb)->seq = msk->write_seq;
+			MYTCP_SKB_CB(skb)->end_seq = msk->write_seq;
+			MYTCP_SKB_CB(skb)->flags = TCPHDR_PSH;
+			__skb_queue_tail(&sk->sk_write_queue, skb);
+			sk_wmem_queued_add(sk, skb->truesize);
+			if (!msk->send_head)
+				msk->send_head = skb;
+		}
+		copy = min_t(size_t, msg_data_left(msg), goal - skb->len);
+		copy = min_t(size_t, copy, skb_tailroom(skb));
+		if (!copy_from_iter_full(skb_put(skb, copy), copy,
+					 &msg->msg_iter)) {
+			__skb_trim(skb, skb->len - copy);
+			err = -EFAULT;
+			goto do_error;
+		}
+		MYTCP_SKB_CB(skb)->end_seq += copy;
+		msk->write_seq += copy;
+		copied += copy;
+		if (skb->len >= goal)
+			mytcp_push(sk);
+		continue;
+
+wait_for_memory:
+		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		mytcp_push(sk);
+		err = sk_stream_wait_memory(sk, &timeo);
+		if (err)
+			goto do_error;
+	}
+	mytcp_push(sk);
+	release_sock(sk);
+	return copied;
+
+do_error:
+	mytcp_push(sk);
+	if (copied) {
+		release_sock(sk);
+		return copied;
+	}
+	err = sk_stream_error(sk, flags, err);
+	release_sock(sk);
+	return err;
+}
+
+/* proto_ops::poll, as tcp_poll() reports the same moments. */
+static __poll_t mytcp_poll(struct file *file, struct socket *sock,
+			   poll_table *wait)
+{
+	struct sock *sk = sock->sk;
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	__poll_t mask = 0;
+	u8 shutdown;
+	int state;
+
+	sock_poll_wait(file, sock, wait);
+	state = inet_sk_state_load(sk);
+	if (state == TCP_LISTEN)
+		return READ_ONCE(sk->sk_ack_backlog) ? EPOLLIN | EPOLLRDNORM : 0;
+
+	shutdown = READ_ONCE(sk->sk_shutdown);
+	if (shutdown == SHUTDOWN_MASK || state == TCP_CLOSE)
+		mask |= EPOLLHUP;
+	if (shutdown & RCV_SHUTDOWN)
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+
+	if (state != TCP_SYN_SENT && state != TCP_SYN_RECV) {
+		if (READ_ONCE(msk->rcv_nxt) != READ_ONCE(msk->copied_seq) &&
+		    !skb_queue_empty_lockless(&sk->sk_receive_queue))
+			mask |= EPOLLIN | EPOLLRDNORM;
+		if (!(shutdown & SEND_SHUTDOWN)) {
+			if (sk_stream_is_writeable(sk)) {
+				mask |= EPOLLOUT | EPOLLWRNORM;
+			} else {
+				sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+				smp_mb__after_atomic();
+				if (sk_stream_is_writeable(sk))
+					mask |= EPOLLOUT | EPOLLWRNORM;
+			}
+		} else {
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		}
+	}
+	smp_rmb();
+	if (READ_ONCE(sk->sk_err) ||
+	    !skb_queue_empty_lockless(&sk->sk_error_queue))
+		mask |= EPOLLERR;
+	return mask;
+}
+
+/* proto_ops::listen */
+static int mytcp_listen(struct socket *sock, int backlog)
+{
+	struct sock *sk = sock->sk;
+	int err = -EINVAL;
+
+	lock_sock(sk);
+	if (sock->state != SS_UNCONNECTED || sock->type != SOCK_STREAM)
+		goto out;
+	backlog = clamp_t(int, backlog, 0,
+			  READ_ONCE(sock_net(sk)->core.sysctl_somaxconn));
+	if (sk->sk_state == TCP_LISTEN) {
+		WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
+		err = 0;
+		goto out;
+	}
+	if (sk->sk_state != TCP_CLOSE)
+		goto out;
+	err = mytcp_listen_start(sk, backlog);
+out:
+	release_sock(sk);
+	return err;
+}
+
+/* proto::ioctl: SIOCINQ and SIOCOUTQ as TCP answers them. */
+static int mytcp_ioctl(struct sock *sk, int cmd, unsigned long arg)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	int answ;
+
+	switch (cmd) {
+	case SIOCINQ:
+		if (sk->sk_state == TCP_LISTEN)
+			return -EINVAL;
+		lock_sock(sk);
+		answ = msk->rcv_nxt - msk->copied_seq;
+		if (answ && sock_flag(sk, SOCK_DONE))
+			answ--;		/* the FIN is not data */
+		release_sock(sk);
+		break;
+	case SIOCOUTQ:
+		if (sk->sk_state == TCP_LISTEN)
+			return -EINVAL;
+		answ = (sk->sk_state == TCP_SYN_SENT) ? 0 :
+		       READ_ONCE(msk->write_seq) - READ_ONCE(msk->snd_una);
+		break;
+	default:
+		return -ENOIOCTLCMD;
+	}
+	return put_user(answ, (int __user *)arg);
+}
+
+static void mytcp_fill_info(struct sock *sk, struct mytcp_info *info)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	memset(info, 0, sizeof(*info));
+	info->state = sk->sk_state;
+	info->mss = msk->mss;
+	info->iss = msk->iss;
+	info->irs = msk->irs;
+	info->snd_una = msk->snd_una;
+	info->snd_nxt = msk->snd_nxt;
+	info->snd_wnd = msk->snd_wnd;
+	info->rcv_nxt = msk->rcv_nxt;
+	info->rcv_wnd = msk->rcv_wnd;
+	info->rto_us = mytcp_current_rto_us(sk);
+	info->srtt_us = msk->rtt.srtt;
+	info->rttvar_us = msk->rtt.rttvar;
+	info->cwnd = msk->cwnd;
+	info->ssthresh = msk->ssthresh;
+	info->retransmits = msk->retrans_out;
+	info->bytes_acked = msk->bytes_acked;
+	info->bytes_received = msk->bytes_received;
+}
+
+/*
+ * proto::setsockopt.  Our options are accepted at SOL_MYTCP and, with the
+ * same numbers, at IPPROTO_TCP, so programs written for TCP work as they are.
+ */
+static int mytcp_setsockopt(struct sock *sk, int level, int optname,
+			    sockptr_t optval, unsigned int optlen)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	int val, err = 0;
+
+	if (level != SOL_MYTCP && level != SOL_TCP)
+		return ip_setsockopt(sk, level, optname, optval, optlen);
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+
+	lock_sock(sk);
+	switch (optname) {
+	case MYTCP_NODELAY:
+		msk->nodelay = !!val;
+		if (val)
+			mytcp_push(sk);
+		break;
+	case MYTCP_MAXSEG:
+		/* the same bounds as TCP_MAXSEG: 88 to 65535-40 */
+		if (val && (val < 88 || val > 65495))
+			err = -EINVAL;
+		else
+			msk->user_mss = val;
+		break;
+	case MYTCP_KEEPIDLE:
+	case MYTCP_KEEPINTVL:
+		if (val < 1 || val > 32767) {
+			err = -EINVAL;
+			break;
+		}
+		if (optname == MYTCP_KEEPIDLE)
+			msk->keepidle = val;
+		else
+			msk->keepintvl = val;
+		break;
+	case MYTCP_KEEPCNT:
+		if (val < 1 || val > 127)
+			err = -EINVAL;
+		else
+			msk->keepcnt = val;
+		break;
+	default:
+		err = -ENOPROTOOPT;
+	}
+	release_sock(sk);
+	return err;
+}
+
+/* proto::getsockopt */
+static int mytcp_getsockopt(struct sock *sk, int level, int optname,
+			    char __user *optval, int __user *optlen)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct mytcp_info info;
+	int len, val;
+
+	if (level != SOL_MYTCP && level != SOL_TCP)
+		return ip_getsockopt(sk, level, optname, optval, optlen);
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+
+	switch (optname) {
+	case MYTCP_INFO:
+		lock_sock(sk);
+		mytcp_fill_info(sk, &info);
+		release_sock(sk);
+		len = min_t(unsigned int, len, sizeof(info));
+		if (put_user(len, optlen) || copy_to_user(optval, &info, len))
+			return -EFAULT;
+		return 0;
+	case MYTCP_NODELAY:
+		val = msk->nodelay;
+		break;
+	case MYTCP_MAXSEG:
+		val = msk->user_mss ? msk->user_mss : msk->mss;
+		break;
+	case MYTCP_KEEPIDLE:
+		val = msk->keepidle;
+		break;
+	case MYTCP_KEEPINTVL:
+		val = msk->keepintvl;
+		break;
+	case MYTCP_KEEPCNT:
+		val = msk->keepcnt;
+		break;
+	default:
+		return -ENOPROTOOPT;
+	}
+	len = min_t(unsigned int, len, sizeof(int));
+	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
+}
+
+/* proto::keepalive: SO_KEEPALIVE is accepted; probing is not done yet. */
+static void mytcp_keepalive(struct sock *sk, int val)
+{
+}
+
+/* The protocol's socket operations, for proto_register() */
+struct proto mytcp_prot = {
+	.name		= "MYTCP",
+	.owner		= THIS_MODULE,
+	.close		= mytcp_close,
+	.connect	= mytcp_v4_connect,
+	.disconnect	= mytcp_disconnect,
+	.accept		= mytcp_accept,
+	.ioctl		= mytcp_ioctl,
+	.init		= mytcp_init_sock,
+	.shutdown	= mytcp_shutdown,
+	.setsockopt	= mytcp_setsockopt,
+	.getsockopt	= mytcp_getsockopt,
+	.keepalive	= mytcp_keepalive,
+	.sendmsg	= mytcp_sendmsg,
+	.recvmsg	= mytcp_recvmsg,
+	.backlog_rcv	= mytcp_do_rcv,
+	.get_port	= mytcp_get_port,
+	.obj_size	= sizeof(struct mytcp_sock),
+	.no_autobind	= true,
+};
+
+/* The socket-layer operations of a mytcp socket, for the protosw */
+const struct proto_ops mytcp_stream_ops = {
+	.family		= PF_INET,
+	.owner		= THIS_MODULE,
+	.release	= inet_release,
+	.bind		= inet_bind,
+	.connect	= inet_stream_connect,
+	.socketpair	= sock_no_socketpair,
+	.accept		= inet_accept,
+	.getname	= inet_getname,
+	.poll		= mytcp_poll,
+	.ioctl		= inet_ioctl,
+	.gettstamp	= sock_gettstamp,
+	.listen		= mytcp_listen,
+	.shutdown	= inet_shutdown,
+	.setsockopt	= sock_common_setsockopt,
+	.getsockopt	= sock_common_getsockopt,
+	.sendmsg	= inet_sendmsg,
+	.recvmsg	= inet_recvmsg,
+	.mmap		= sock_no_mmap,
+	.sendpage	= sock_no_sendpage,
+};

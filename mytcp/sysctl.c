@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mytcp: the net.mytcp.* sysctls, one set per network namespace.
+ */
+
+#include <linux/slab.h>
+#include <linux/sysctl.h>
+#include <net/net_namespace.h>
+
+#include "protocol.h"
+
+static int mytcp_one = 1;
+static int mytcp_zero;
+static int mytcp_max_ms = 3600 * 1000;
+static int mytcp_max_retries = 255;
+static int mytcp_max_backlog = 65535;
+
+/* Template: .data points into init_net's struct mytcp_net; rebased per net */
+static struct ctl_table mytcp_sysctl_template[] = {
+	{
+		.procname	= "time_wait_ms",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &mytcp_one,
+		.extra2		= &mytcp_max_ms,
+	},
+	{
+		.procname	= "fin_timeout_ms",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &mytcp_one,
+		.extra2		= &mytcp_max_ms,
+	},
+	{
+		.procname	= "syn_retries",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &mytcp_one,
+		.extra2		= &mytcp_max_retries,
+	},
+	{
+		.procname	= "synack_retries",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &mytcp_zero,
+		.extra2		= &mytcp_max_retries,
+	},
+	{
+		.procname	= "retries2",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &mytcp_one,
+		.extra2		= &mytcp_max_retries,
+	},
+	{
+		.procname	= "rto_min_ms",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &mytcp_one,
+		.extra2		= &mytcp_max_ms,
+	},
+	{
+		.procname	= "rto_max_ms",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &mytcp_one,
+		.extra2		= &mytcp_max_ms,
+	},
+	{
+		.procname	= "max_syn_backlog",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &mytcp_one,
+		.extra2		= &mytcp_max_backlog,
+	},
+	{ }
+};
+
+/**
+ * mytcp_sysctl_init_net - register net.mytcp.* for a namespace
+ * @net: the namespace
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int mytcp_sysctl_init_net(struct net *net)
+{
+	struct mytcp_net *mn = mytcp_pernet(net);
+	int *fields[] = {
+		&mn->time_wait_ms, &mn->fin_timeout_ms, &mn->syn_retries,
+		&mn->synack_retries, &mn->retries2, &mn->rto_min_ms,
+		&mn->rto_max_ms, &mn->max_syn_backlog,
+	};
+	struct ctl_table *table;
+	unsigned int i;
+
+	BUILD_BUG_ON(ARRAY_SIZE(fields) !=
+		     ARRAY_SIZE(mytcp_sysctl_template) - 1);
+	table = kmemdup(mytcp_sysctl_template, sizeof(mytcp_sysctl_template),
+			GFP_KERNEL);
+	if (!table)
+		return -ENOMEM;
+	for (i = 0; i < ARRAY_SIZE(fields); i++)
+		table[i].data = fields[i];
+	mn->sysctl_hdr = register_net_sysctl(net, "net/mytcp", table);
+	if (!mn->sysctl_hdr) {
+		kfree(table);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * mytcp_sysctl_exit_net - unregister net.mytcp.* of a namespace
+ * @net: the namespace
+ */
+void mytcp_sysctl_exit_net(struct net *net)
+{
+	struct mytcp_net *mn = mytcp_pernet(net);
+	struct ctl_table *table;
+
+	if (!mn->sysctl_hdr)
+		return;
+	table = mn->sysctl_hdr->ctl_table_arg;
+	unregister_net_sysctl_table(mn->sysctl_hdr);
+	mn->sysctl_hdr = NULL;
+	kfree(table);
+}

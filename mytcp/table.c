@@ -1,0 +1,710 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mytcp: the lookup tables (DESIGN.md section 3).
+ *
+ * Four hash tables, shared by all network namespaces (the namespace is part
+ * of every key):
+ *  - connections by 4-tuple (every socket that has a peer),
+ *  - TIME_WAIT entries by 4-tuple,
+ *  - listeners by local port,
+ *  - port owners by local port (sockets and TIME_WAIT entries), for bind().
+ * Writers take the bucket's spinlock with BHs off; readers walk a bucket
+ * under RCU and take a reference on what they find.  Sockets are freed
+ * after a grace period (SOCK_RCU_FREE), TIME_WAIT entries with kfree_rcu(),
+ * so a reader never touches freed memory.  A table holds one reference on
+ * each socket it links.
+ */
+
+#include <linux/jhash.h>
+#include <linux/random.h>
+#include <net/inet_hashtables.h>
+#include <net/ip.h>
+#include <net/netns/hash.h>
+
+#include "protocol.h"
+
+#define MYTCP_HASH_BITS	12
+#define MYTCP_HASH_SIZE	(1U << MYTCP_HASH_BITS)
+
+struct mytcp_bucket {
+	spinlock_t lock;	/* writers of @chain */
+	struct hlist_head chain;
+};
+
+struct mytcp_table {
+	struct mytcp_bucket *buckets;
+};
+
+static struct mytcp_table mytcp_ehash, mytcp_twhash, mytcp_lhash, mytcp_bhash;
+static u32 mytcp_hash_seed __read_mostly;
+
+static int mytcp_table_alloc(struct mytcp_table *t)
+{
+	unsigned int i;
+
+	t->buckets = kvcalloc(MYTCP_HASH_SIZE, sizeof(*t->buckets), GFP_KERNEL);
+	if (!t->buckets)
+		return -ENOMEM;
+	for (i = 0; i < MYTCP_HASH_SIZE; i++) {
+		spin_lock_init(&t->buckets[i].lock);
+		INIT_HLIST_HEAD(&t->buckets[i].chain);
+	}
+	return 0;
+}
+
+static void mytcp_table_free(struct mytcp_table *t)
+{
+	unsigned int i;
+
+	if (!t->buckets)
+		return;
+	for (i = 0; i < MYTCP_HASH_SIZE; i++)
+		WARN_ON_ONCE(!hlist_empty(&t->buckets[i].chain));
+	kvfree(t->buckets);
+	t->buckets = NULL;
+}
+
+/**
+ * mytcp_tables_init - allocate the four tables
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int mytcp_tables_init(void)
+{
+	int err;
+
+	get_random_bytes(&mytcp_hash_seed, sizeof(mytcp_hash_seed));
+	err = mytcp_table_alloc(&mytcp_ehash);
+	if (err)
+		goto out;
+	err = mytcp_table_alloc(&mytcp_twhash);
+	if (err)
+		goto free_ehash;
+	err = mytcp_table_alloc(&mytcp_lhash);
+	if (err)
+		goto free_twhash;
+	err = mytcp_table_alloc(&mytcp_bhash);
+	if (err)
+		goto free_lhash;
+	return 0;
+
+free_lhash:
+	mytcp_table_free(&mytcp_lhash);
+free_twhash:
+	mytcp_table_free(&mytcp_twhash);
+free_ehash:
+	mytcp_table_free(&mytcp_ehash);
+out:
+	return err;
+}
+
+/**
+ * mytcp_tables_exit - free the tables; they must be empty by now
+ */
+void mytcp_tables_exit(void)
+{
+	mytcp_table_free(&mytcp_bhash);
+	mytcp_table_free(&mytcp_lhash);
+	mytcp_table_free(&mytcp_twhash);
+	mytcp_table_free(&mytcp_ehash);
+}
+
+static struct mytcp_bucket *mytcp_tuple_bucket(struct mytcp_table *t,
+					       const struct net *net,
+					       __be32 laddr, __be16 lport,
+					       __be32 raddr, __be16 rport)
+{
+	u32 h = jhash_3words((__force u32)laddr, (__force u32)raddr,
+			     (u32)ntohs(lport) << 16 | ntohs(rport),
+			     mytcp_hash_seed ^ net_hash_mix(net));
+
+	return &t->buckets[h & (MYTCP_HASH_SIZE - 1)];
+}
+
+static struct mytcp_bucket *mytcp_port_bucket(struct mytcp_table *t,
+					      const struct net *net, u16 port)
+{
+	u32 h = jhash_1word(port, mytcp_hash_seed ^ net_hash_mix(net));
+
+	return &t->buckets[h & (MYTCP_HASH_SIZE - 1)];
+}
+
+/* ---- port owners (bind table) ---- */
+
+static bool mytcp_owner_is_listener(const struct mytcp_port_owner *o)
+{
+	const struct mytcp_sock *msk;
+
+	if (o->is_tw)
+		return false;
+	msk = container_of(o, struct mytcp_sock, owner);
+	return READ_ONCE(msk->inet.sk.sk_state) == TCP_LISTEN;
+}
+
+/*
+ * Two owners of one port conflict when their bound addresses overlap (equal
+ * or either is the wildcard) and their devices overlap, unless both set
+ * SO_REUSEADDR and the existing one is not listening: the rule Linux's TCP
+ * applies, so a server restarts over its own TIME_WAIT connections with
+ * SO_REUSEADDR and not without it.
+ */
+static bool mytcp_owners_conflict(const struct mytcp_port_owner *new,
+				  const struct mytcp_port_owner *old)
+{
+	if (new->bound_dev_if && old->bound_dev_if &&
+	    new->bound_dev_if != old->bound_dev_if)
+		return false;
+	if (new->rcv_saddr && old->rcv_saddr &&
+	    new->rcv_saddr != old->rcv_saddr)
+		return false;
+	if (new->reuse && old->reuse && !mytcp_owner_is_listener(old))
+		return false;
+	return true;
+}
+
+static bool mytcp_port_conflict(struct mytcp_bucket *b, const struct net *net,
+				u16 port, const struct mytcp_port_owner *new)
+{
+	struct mytcp_port_owner *o;
+
+	hlist_for_each_entry(o, &b->chain, node) {
+		if (o == new || o->port != port || !net_eq(read_pnet(&o->net), net))
+			continue;
+		if (mytcp_owners_conflict(new, o))
+			return true;
+	}
+	return false;
+}
+
+static bool mytcp_port_in_use(struct mytcp_bucket *b, const struct net *net,
+			      u16 port)
+{
+	struct mytcp_port_owner *o;
+
+	hlist_for_each_entry(o, &b->chain, node)
+		if (o->port == port && net_eq(read_pnet(&o->net), net))
+			return true;
+	return false;
+}
+
+/**
+ * mytcp_bind_owner_add - link an owner for @port without a conflict check
+ * @net: namespace
+ * @o: the owner; its address, reuse and device fields are set by the caller
+ * @port: port, host order
+ *
+ * Used for children of a listener and for TIME_WAIT entries, which inherit
+ * a port already held.
+ *
+ * Return: 0.
+ */
+int mytcp_bind_owner_add(struct net *net, struct mytcp_port_owner *o, u16 port)
+{
+	struct mytcp_bucket *b = mytcp_port_bucket(&mytcp_bhash, net, port);
+
+	write_pnet(&o->net, net);
+	o->port = port;
+	spin_lock_bh(&b->lock);
+	hlist_add_head(&o->node, &b->chain);
+	spin_unlock_bh(&b->lock);
+	return 0;
+}
+
+/**
+ * mytcp_port_owner_del - unlink an owner from the bind table, if linked
+ * @o: the owner
+ */
+void mytcp_port_owner_del(struct mytcp_port_owner *o)
+{
+	struct mytcp_bucket *b;
+
+	if (hlist_unhashed(&o->node))
+		return;
+	b = mytcp_port_bucket(&mytcp_bhash, read_pnet(&o->net), o->port);
+	spin_lock_bh(&b->lock);
+	hlist_del_init(&o->node);
+	spin_unlock_bh(&b->lock);
+}
+
+static void mytcp_owner_fill(struct sock *sk, struct mytcp_port_owner *o)
+{
+	o->rcv_saddr = inet_sk(sk)->inet_rcv_saddr;
+	o->reuse = sk->sk_reuse != SK_NO_REUSE;
+	o->is_tw = false;
+	o->bound_dev_if = sk->sk_bound_dev_if;
+	write_pnet(&o->net, sock_net(sk));
+}
+
+/**
+ * mytcp_get_port - take a local port for a socket (struct proto::get_port)
+ * @sk: the socket, locked
+ * @snum: the port asked for, or 0 for an ephemeral one
+ *
+ * An ephemeral port is taken from net.ipv4.ip_local_port_range, starting at
+ * a random offset, among ports nobody in the namespace holds.  A socket that
+ * already holds its port (listen() after bind()) is checked again, now as a
+ * listener.
+ *
+ * Return: 0, or 1 when the port is in use (inet_bind() turns that into
+ * -EADDRINUSE), or -EADDRNOTAVAIL when the ephemeral range is exhausted.
+ */
+int mytcp_get_port(struct sock *sk, unsigned short snum)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct net *net = sock_net(sk);
+	struct mytcp_bucket *b;
+	int low, high, range, i;
+	u32 offset;
+
+	mytcp_owner_fill(sk, &msk->owner);
+	if (!hlist_unhashed(&msk->owner.node)) {
+		/* re-check of a held port, as listen() does */
+		bool busy;
+
+		b = mytcp_port_bucket(&mytcp_bhash, net, msk->owner.port);
+		spin_lock_bh(&b->lock);
+		busy = mytcp_port_conflict(b, net, msk->owner.port, &msk->owner);
+		spin_unlock_bh(&b->lock);
+		return busy ? 1 : 0;
+	}
+
+	if (snum) {
+		b = mytcp_port_bucket(&mytcp_bhash, net, snum);
+		spin_lock_bh(&b->lock);
+		if (mytcp_port_conflict(b, net, snum, &msk->owner)) {
+			spin_unlock_bh(&b->lock);
+			return 1;
+		}
+		goto take;
+	}
+
+	inet_get_local_port_range(net, &low, &high);
+	range = high - low + 1;
+	offset = get_random_u32_below(range);
+	for (i = 0; i < range; i++) {
+		snum = low + (offset + i) % range;
+		if (inet_is_local_reserved_port(net, snum))
+			continue;
+		b = mytcp_port_bucket(&mytcp_bhash, net, snum);
+		spin_lock_bh(&b->lock);
+		if (!mytcp_port_in_use(b, net, snum))
+			goto take;
+		spin_unlock_bh(&b->lock);
+	}
+	return -EADDRNOTAVAIL;
+
+take:
+	msk->owner.port = snum;
+	hlist_add_head(&msk->owner.node, &b->chain);
+	spin_unlock_bh(&b->lock);
+	inet_sk(sk)->inet_num = snum;
+	return 0;
+}
+
+/**
+ * mytcp_put_port - give a socket's port back
+ * @sk: the socket
+ */
+void mytcp_put_port(struct sock *sk)
+{
+	mytcp_port_owner_del(&mytcp_sk(sk)->owner);
+	inet_sk(sk)->inet_num = 0;
+}
+
+/* ---- connections ---- */
+
+static bool mytcp_sk_match(const struct sock *sk, const struct net *net,
+			   __be32 laddr, __be16 lport, __be32 raddr,
+			   __be16 rport)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+
+	return inet->inet_rcv_saddr == laddr && inet->inet_sport == lport &&
+	       inet->inet_daddr == raddr && inet->inet_dport == rport &&
+	       net_eq(sock_net(sk), net);
+}
+
+static bool mytcp_tw_match(const struct mytcp_tw *tw, const struct net *net,
+			   __be32 laddr, __be16 lport, __be32 raddr,
+			   __be16 rport)
+{
+	return tw->laddr == laddr && tw->lport == lport &&
+	       tw->raddr == raddr && tw->rport == rport &&
+	       net_eq(read_pnet(&tw->owner.net), net);
+}
+
+/**
+ * mytcp_ehash_insert - link a connected socket by its 4-tuple
+ * @sk: the socket; its addresses and ports are set
+ *
+ * The 4-tuple must be unique among connections and TIME_WAIT entries.
+ *
+ * Return: 0, or -EADDRNOTAVAIL when it is taken.
+ */
+int mytcp_ehash_insert(struct sock *sk)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+	struct net *net = sock_net(sk);
+	struct mytcp_bucket *b, *twb;
+	struct mytcp_sock *other;
+	struct mytcp_tw *tw;
+	int err = 0;
+
+	b = mytcp_tuple_bucket(&mytcp_ehash, net, inet->inet_rcv_saddr,
+			       inet->inet_sport, inet->inet_daddr,
+			       inet->inet_dport);
+	twb = mytcp_tuple_bucket(&mytcp_twhash, net, inet->inet_rcv_saddr,
+				 inet->inet_sport, inet->inet_daddr,
+				 inet->inet_dport);
+	spin_lock_bh(&b->lock);
+	hlist_for_each_entry(other, &b->chain, ehash_node) {
+		if (mytcp_sk_match(&other->inet.sk, net, inet->inet_rcv_saddr,
+				   inet->inet_sport, inet->inet_daddr,
+				   inet->inet_dport)) {
+			err = -EADDRNOTAVAIL;
+			goto out;
+		}
+	}
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(tw, &twb->chain, hash_node) {
+		if (mytcp_tw_match(tw, net, inet->inet_rcv_saddr,
+				   inet->inet_sport, inet->inet_daddr,
+				   inet->inet_dport)) {
+			err = -EADDRNOTAVAIL;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	if (err)
+		goto out;
+	sock_hold(sk);
+	hlist_add_head_rcu(&mytcp_sk(sk)->ehash_node, &b->chain);
+out:
+	spin_unlock_bh(&b->lock);
+	return err;
+}
+
+/**
+ * mytcp_ehash_remove - unlink a socket from the connection table, if linked
+ * @sk: the socket
+ */
+void mytcp_ehash_remove(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	const struct inet_sock *inet = inet_sk(sk);
+	struct mytcp_bucket *b;
+
+	if (hlist_unhashed(&msk->ehash_node))
+		return;
+	b = mytcp_tuple_bucket(&mytcp_ehash, sock_net(sk),
+			       inet->inet_rcv_saddr, inet->inet_sport,
+			       inet->inet_daddr, inet->inet_dport);
+	spin_lock_bh(&b->lock);
+	hlist_del_init_rcu(&msk->ehash_node);
+	spin_unlock_bh(&b->lock);
+	__sock_put(sk);
+}
+
+/**
+ * mytcp_lookup_established - find the socket of a 4-tuple
+ * @net: namespace
+ * @laddr: local address
+ * @lport: local port
+ * @raddr: remote address
+ * @rport: remote port
+ *
+ * Return: the socket with a reference held, or NULL.
+ */
+struct sock *mytcp_lookup_established(struct net *net, __be32 laddr,
+				      __be16 lport, __be32 raddr,
+				      __be16 rport)
+{
+	struct mytcp_bucket *b = mytcp_tuple_bucket(&mytcp_ehash, net, laddr,
+						    lport, raddr, rport);
+	struct mytcp_sock *msk;
+	struct sock *found = NULL;
+
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(msk, &b->chain, ehash_node) {
+		struct sock *sk = &msk->inet.sk;
+
+		if (mytcp_sk_match(sk, net, laddr, lport, raddr, rport) &&
+		    refcount_inc_not_zero(&sk->sk_refcnt)) {
+			found = sk;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+/* ---- listeners ---- */
+
+/**
+ * mytcp_lhash_insert - link a listening socket by its port
+ * @sk: the socket, its port held
+ */
+void mytcp_lhash_insert(struct sock *sk)
+{
+	struct mytcp_bucket *b = mytcp_port_bucket(&mytcp_lhash, sock_net(sk),
+						   inet_sk(sk)->inet_num);
+
+	spin_lock_bh(&b->lock);
+	sock_hold(sk);
+	hlist_add_head_rcu(&mytcp_sk(sk)->lhash_node, &b->chain);
+	spin_unlock_bh(&b->lock);
+}
+
+/**
+ * mytcp_lhash_remove - unlink a listener, if linked
+ * @sk: the socket
+ */
+void mytcp_lhash_remove(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct mytcp_bucket *b;
+
+	if (hlist_unhashed(&msk->lhash_node))
+		return;
+	b = mytcp_port_bucket(&mytcp_lhash, sock_net(sk), inet_sk(sk)->inet_num);
+	spin_lock_bh(&b->lock);
+	hlist_del_init_rcu(&msk->lhash_node);
+	spin_unlock_bh(&b->lock);
+	__sock_put(sk);
+}
+
+/**
+ * mytcp_lookup_listener - find the listener for a local address and port
+ * @net: namespace
+ * @laddr: local address of the segment
+ * @lport: local port of the segment
+ * @dif: interface the segment arrived on
+ *
+ * A listener bound to @laddr is preferred over a wildcard one.
+ *
+ * Return: the socket with a reference held, or NULL.
+ */
+struct sock *mytcp_lookup_listener(struct net *net, __be32 laddr,
+				   __be16 lport, int dif)
+{
+	u16 port = ntohs(lport);
+	struct mytcp_bucket *b = mytcp_port_bucket(&mytcp_lhash, net, port);
+	struct sock *best = NULL;
+	struct mytcp_sock *msk;
+	int best_score = 0;
+
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(msk, &b->chain, lhash_node) {
+		struct sock *sk = &msk->inet.sk;
+		__be32 rcv = inet_sk(sk)->inet_rcv_saddr;
+		int score = 1;
+
+		if (inet_sk(sk)->inet_num != port || !net_eq(sock_net(sk), net))
+			continue;
+		if (rcv) {
+			if (rcv != laddr)
+				continue;
+			score++;
+		}
+		if (sk->sk_bound_dev_if) {
+			if (sk->sk_bound_dev_if != dif)
+				continue;
+			score++;
+		}
+		if (score > best_score) {
+			best = sk;
+			best_score = score;
+		}
+	}
+	if (best && !refcount_inc_not_zero(&best->sk_refcnt))
+		best = NULL;
+	rcu_read_unlock();
+	return best;
+}
+
+/* ---- TIME_WAIT entries ---- */
+
+/**
+ * mytcp_tw_hash_insert - link a TIME_WAIT entry; the table owns one ref
+ * @net: namespace
+ * @tw: the entry, with its 4-tuple set
+ */
+void mytcp_tw_hash_insert(struct net *net, struct mytcp_tw *tw)
+{
+	struct mytcp_bucket *b = mytcp_tuple_bucket(&mytcp_twhash, net,
+						    tw->laddr, tw->lport,
+						    tw->raddr, tw->rport);
+
+	spin_lock_bh(&b->lock);
+	hlist_add_head_rcu(&tw->hash_node, &b->chain);
+	spin_unlock_bh(&b->lock);
+}
+
+/**
+ * mytcp_tw_hash_remove - unlink a TIME_WAIT entry
+ * @tw: the entry
+ *
+ * Return: true if this call unlinked it (and so now owns the table's
+ * reference), false if it was already gone.
+ */
+bool mytcp_tw_hash_remove(struct mytcp_tw *tw)
+{
+	struct mytcp_bucket *b;
+	bool was_linked = false;
+
+	b = mytcp_tuple_bucket(&mytcp_twhash, read_pnet(&tw->owner.net),
+			       tw->laddr, tw->lport, tw->raddr, tw->rport);
+	spin_lock_bh(&b->lock);
+	if (!hlist_unhashed(&tw->hash_node)) {
+		hlist_del_init_rcu(&tw->hash_node);
+		was_linked = true;
+	}
+	spin_unlock_bh(&b->lock);
+	return was_linked;
+}
+
+/**
+ * mytcp_lookup_tw - find the TIME_WAIT entry of a 4-tuple
+ * @net: namespace
+ * @laddr: local address
+ * @lport: local port
+ * @raddr: remote address
+ * @rport: remote port
+ *
+ * Return: the entry with a reference held (mytcp_tw_put() it), or NULL.
+ */
+struct mytcp_tw *mytcp_lookup_tw(struct net *net, __be32 laddr, __be16 lport,
+				 __be32 raddr, __be16 rport)
+{
+	struct mytcp_bucket *b = mytcp_tuple_bucket(&mytcp_twhash, net, laddr,
+						    lport, raddr, rport);
+	struct mytcp_tw *tw, *found = NULL;
+
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(tw, &b->chain, hash_node) {
+		if (mytcp_tw_match(tw, net, laddr, lport, raddr, rport) &&
+		    refcount_inc_not_zero(&tw->refcnt)) {
+			found = tw;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+/**
+ * mytcp_conn_state - the state of a 4-tuple, for tests and tools
+ * @net: namespace
+ * @laddr: local address
+ * @lport: local port
+ * @raddr: remote address
+ * @rport: remote port
+ *
+ * Return: the socket's state, TCP_TIME_WAIT for a TIME_WAIT entry, or
+ * TCP_CLOSE when the tables know no such connection.
+ */
+int mytcp_conn_state(struct net *net, __be32 laddr, __be16 lport,
+		     __be32 raddr, __be16 rport)
+{
+	struct mytcp_tw *tw;
+	struct sock *sk;
+	int state;
+
+	sk = mytcp_lookup_established(net, laddr, lport, raddr, rport);
+	if (sk) {
+		state = READ_ONCE(sk->sk_state);
+		sock_put(sk);
+		return state;
+	}
+	tw = mytcp_lookup_tw(net, laddr, lport, raddr, rport);
+	if (tw) {
+		mytcp_tw_put(tw);
+		return TCP_TIME_WAIT;
+	}
+	return TCP_CLOSE;
+}
+
+/**
+ * mytcp_tw_purge_net - end every TIME_WAIT entry of a namespace
+ * @net: the namespace going away (or every one, at module unload)
+ *
+ * Runs in process context after input has stopped for @net.  Each entry is
+ * found under RCU, its timer stopped, and then whoever unlinks it drops the
+ * table's reference: the timer if it ran first, this function otherwise.
+ */
+void mytcp_tw_purge_net(struct net *net)
+{
+	unsigned int i;
+
+	for (i = 0; i < MYTCP_HASH_SIZE; i++) {
+		struct mytcp_bucket *b = &mytcp_twhash.buckets[i];
+		struct mytcp_tw *tw;
+
+again:
+		rcu_read_lock();
+		hlist_for_each_entry_rcu(tw, &b->chain, hash_node) {
+			if (!net_eq(read_pnet(&tw->owner.net), net) ||
+			    !refcount_inc_not_zero(&tw->refcnt))
+				continue;
+			rcu_read_unlock();
+			mytcp_tw_kill(tw);
+			mytcp_tw_put(tw);
+			goto again;
+		}
+		rcu_read_unlock();
+	}
+}
+
+/**
+ * mytcp_tables_walk - visit every socket and TIME_WAIT entry of @net
+ * @net: namespace
+ * @sk_fn: called for each socket (listeners first), with a reference held
+ * @tw_fn: called for each TIME_WAIT entry, with a reference held
+ * @arg: passed to both
+ *
+ * For /proc: the callbacks run under RCU and must not sleep.
+ */
+void mytcp_tables_walk(struct net *net, mytcp_walk_sk_fn sk_fn,
+		       mytcp_walk_tw_fn tw_fn, void *arg)
+{
+	struct mytcp_sock *msk;
+	struct mytcp_tw *tw;
+	unsigned int i;
+
+	rcu_read_lock();
+	for (i = 0; i < MYTCP_HASH_SIZE; i++) {
+		hlist_for_each_entry_rcu(msk, &mytcp_lhash.buckets[i].chain,
+					 lhash_node) {
+			struct sock *sk = &msk->inet.sk;
+
+			if (net_eq(sock_net(sk), net) &&
+			    refcount_inc_not_zero(&sk->sk_refcnt)) {
+				sk_fn(sk, arg);
+				sock_put(sk);
+			}
+		}
+	}
+	for (i = 0; i < MYTCP_HASH_SIZE; i++) {
+		hlist_for_each_entry_rcu(msk, &mytcp_ehash.buckets[i].chain,
+					 ehash_node) {
+			struct sock *sk = &msk->inet.sk;
+
+			if (net_eq(sock_net(sk), net) &&
+			    refcount_inc_not_zero(&sk->sk_refcnt)) {
+				sk_fn(sk, arg);
+				sock_put(sk);
+			}
+		}
+	}
+	for (i = 0; i < MYTCP_HASH_SIZE; i++) {
+		hlist_for_each_entry_rcu(tw, &mytcp_twhash.buckets[i].chain,
+					 hash_node) {
+			if (net_eq(read_pnet(&tw->owner.net), net) &&
+			    refcount_inc_not_zero(&tw->refcnt)) {
+				tw_fn(tw, arg);
+				mytcp_tw_put(tw);
+			}
+		}
+	}
+	rcu_read_unlock();
+}

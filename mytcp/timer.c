@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mytcp: a connection's timers.
+ *
+ * rtx_timer: retransmission (RFC 6298) and, with a zero window and nothing
+ * in flight, the persist timer (RFC 9293 section 3.8.6.1).
+ * misc_timer: the FIN-WAIT-2 timeout of an orphaned socket.
+ * listen_timer (listen.c): SYN+ACK retransmission for the SYN queue.
+ *
+ * Each armed timer holds a reference on its socket (sk_reset_timer()); the
+ * handler drops it.  Handlers run in softirq: when a process owns the
+ * socket they try again a little later rather than wait.
+ */
+
+#include <linux/ktime.h>
+
+#include "protocol.h"
+
+#define MYTCP_TIMER_RETRY	(HZ / 20)
+
+/**
+ * mytcp_clock_us - the microsecond clock used for RTT samples
+ *
+ * Return: monotonic time in microseconds.
+ */
+u64 mytcp_clock_us(void)
+{
+	return div_u64(ktime_get_ns(), NSEC_PER_USEC);
+}
+
+/**
+ * mytcp_current_rto_us - the RTO with the current backoff applied
+ * @sk: the socket
+ *
+ * Return: the timeout, in microseconds.
+ */
+u32 mytcp_current_rto_us(const struct sock *sk)
+{
+	const struct mytcp_sock *msk = mytcp_sk(sk);
+	u32 rto_max = mytcp_pernet(sock_net(sk))->rto_max_ms * USEC_PER_MSEC;
+
+	return mytcp_rto_backoff(msk->rtt.rto, msk->backoff, rto_max);
+}
+
+/**
+ * mytcp_arm_rtx - (re)start the retransmission timer from now
+ * @sk: the socket, locked
+ */
+void mytcp_arm_rtx(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	sk_reset_timer(sk, &msk->rtx_timer,
+		       jiffies + usecs_to_jiffies(mytcp_current_rto_us(sk)));
+}
+
+/**
+ * mytcp_arm_fin_wait2 - start the FIN-WAIT-2 timeout of an orphan
+ * @sk: the socket, locked, orphaned, in FIN_WAIT2
+ */
+void mytcp_arm_fin_wait2(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	int ms = mytcp_pernet(sock_net(sk))->fin_timeout_ms;
+
+	sk_reset_timer(sk, &msk->misc_timer, jiffies + msecs_to_jiffies(ms));
+}
+
+/* How many expiries in a row are allowed in this state. */
+static int mytcp_retry_limit(const struct sock *sk)
+{
+	const struct mytcp_net *mn = mytcp_pernet(sock_net(sk));
+
+	switch (sk->sk_state) {
+	case TCP_SYN_SENT:
+		return mn->syn_retries;
+	case TCP_SYN_RECV:
+		return mn->synack_retries;
+	default:
+		return mn->retries2;
+	}
+}
+
+static void mytcp_rtx_timer(struct timer_list *t)
+{
+	struct mytcp_sock *msk = from_timer(msk, t, rtx_timer);
+	struct sock *sk = &msk->inet.sk;
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk)) {
+		sk_reset_timer(sk, &msk->rtx_timer, jiffies + MYTCP_TIMER_RETRY);
+		goto out;
+	}
+	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN)
+		goto out;
+	if (msk->snd_una == msk->snd_max && !msk->send_head)
+		goto out;
+
+	if (msk->snd_una == msk->snd_max && !msk->snd_wnd) {
+		/*
+		 * Persist: the peer's window is zero and nothing is in flight.
+		 * Probe for as long as the peer answers (section 3.8.6.1).
+		 */
+		if (msk->backoff < 16)
+			msk->backoff++;
+		mytcp_retransmit_head(sk);
+		mytcp_arm_rtx(sk);
+		goto out;
+	}
+	if (msk->backoff >= mytcp_retry_limit(sk)) {
+		/* give up: the user sees ETIMEDOUT (RFC 9293 section 3.8.3) */
+		WRITE_ONCE(sk->sk_err, ETIMEDOUT);
+		if (!sock_flag(sk, SOCK_DEAD))
+			sk_error_report(sk);
+		mytcp_done(sk);
+		goto out;
+	}
+	msk->backoff++;
+	mytcp_retransmit_head(sk);
+	mytcp_arm_rtx(sk);
+out:
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+static void mytcp_misc_timer(struct timer_list *t)
+{
+	struct mytcp_sock *msk = from_timer(msk, t, misc_timer);
+	struct sock *sk = &msk->inet.sk;
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk)) {
+		sk_reset_timer(sk, &msk->misc_timer, jiffies + MYTCP_TIMER_RETRY);
+		goto out;
+	}
+	if (sk->sk_state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)) {
+		/*
+		 * The peer never sent its FIN.  Like Linux, end the orphan with
+		 * a RST so the peer does not keep a half-open connection.
+		 */
+		mytcp_send_active_reset(sk, GFP_ATOMIC);
+		mytcp_done(sk);
+	}
+out:
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+/**
+ * mytcp_init_timers - set up a socket's timers (not armed)
+ * @sk: the socket
+ */
+void mytcp_init_timers(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	timer_setup(&msk->rtx_timer, mytcp_rtx_timer, 0);
+	timer_setup(&msk->misc_timer, mytcp_misc_timer, 0);
+	timer_setup(&msk->listen_timer, mytcp_listen_timer, 0);
+}
+
+/**
+ * mytcp_stop_timers - stop every timer of a socket, dropping their refs
+ * @sk: the socket, locked
+ *
+ * A handler already running finishes on its own (it holds its reference
+ * and sees the new state).
+ */
+void mytcp_stop_timers(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	sk_stop_timer(sk, &msk->rtx_timer);
+	sk_stop_timer(sk, &msk->misc_timer);
+	sk_stop_timer(sk, &msk->listen_timer);
+}

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mytcp: TIME-WAIT (RFC 9293 sections 3.6 and 3.10.7.4).
+ *
+ * The side that closes first waits 2*MSL after the last ACK, so that a
+ * retransmitted FIN is acknowledged again and old duplicates of this
+ * connection die out before its 4-tuple can be used again.  That wait is a
+ * small struct mytcp_tw, not the socket: the socket is freed at once.
+ *
+ * Lifetime: the entry starts with one reference, owned by the table and
+ * dropped by whoever unlinks it (its timer, or the namespace purge).
+ * Lookups take their own reference.
+ */
+
+#include <linux/slab.h>
+
+#include "protocol.h"
+
+/**
+ * mytcp_tw_put - drop a reference on a TIME_WAIT entry
+ * @tw: the entry
+ */
+void mytcp_tw_put(struct mytcp_tw *tw)
+{
+	if (refcount_dec_and_test(&tw->refcnt))
+		kfree_rcu(tw, rcu);
+}
+
+/* Unlink the entry; the unlinker drops the table's reference. */
+static void mytcp_tw_unlink(struct mytcp_tw *tw)
+{
+	if (mytcp_tw_hash_remove(tw)) {
+		mytcp_port_owner_del(&tw->owner);
+		mytcp_tw_put(tw);
+	}
+}
+
+static void mytcp_tw_timer(struct timer_list *t)
+{
+	struct mytcp_tw *tw = from_timer(tw, t, timer);
+
+	/* no one may re-arm it now (a FIN racing with expiry) */
+	timer_shutdown(&tw->timer);
+	mytcp_tw_unlink(tw);
+}
+
+/**
+ * mytcp_tw_kill - end a TIME_WAIT entry now
+ * @tw: the entry; the caller holds a reference
+ *
+ * Process context only: waits for a running timer handler.
+ */
+void mytcp_tw_kill(struct mytcp_tw *tw)
+{
+	timer_shutdown_sync(&tw->timer);
+	mytcp_tw_unlink(tw);
+}
+
+static unsigned long mytcp_tw_len(const struct net *net)
+{
+	return msecs_to_jiffies(mytcp_pernet(net)->time_wait_ms);
+}
+
+/**
+ * mytcp_time_wait - the connection enters TIME_WAIT; the socket closes
+ * @sk: the socket, locked
+ *
+ * The entry enters the tables before the socket leaves them, so no segment
+ * finds neither.  Without memory for the entry the connection just closes.
+ */
+void mytcp_time_wait(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	struct net *net = sock_net(sk);
+	struct mytcp_tw *tw;
+
+	mytcp_set_state(sk, TCP_TIME_WAIT);
+	tw = kzalloc(sizeof(*tw), GFP_ATOMIC);
+	if (tw) {
+		tw->laddr = inet->inet_rcv_saddr;
+		tw->raddr = inet->inet_daddr;
+		tw->lport = inet->inet_sport;
+		tw->rport = inet->inet_dport;
+		tw->snd_nxt = msk->snd_max;
+		tw->rcv_nxt = msk->rcv_nxt;
+		tw->rcv_wnd = min_t(u32, msk->rcv_wnd >> msk->rcv_wscale, 65535U);
+		refcount_set(&tw->refcnt, 1);
+		timer_setup(&tw->timer, mytcp_tw_timer, 0);
+		tw->owner.rcv_saddr = msk->owner.rcv_saddr;
+		tw->owner.reuse = sk->sk_reuse != SK_NO_REUSE;
+		tw->owner.is_tw = true;
+		tw->owner.bound_dev_if = sk->sk_bound_dev_if;
+		write_pnet(&tw->owner.net, net);
+		mytcp_bind_owner_add(net, &tw->owner, inet->inet_num);
+		mytcp_tw_hash_insert(net, tw);
+		tw->expires = jiffies + mytcp_tw_len(net);
+		mod_timer(&tw->timer, tw->expires);
+		mytcp_inc_stats(net, MYTCP_MIB_TIMEWAITS);
+	}
+	mytcp_done(sk);
+}
+
+static void mytcp_tw_ack(struct mytcp_tw *tw, struct net *net)
+{
+	mytcp_send_ack_reply(net, tw->laddr, tw->raddr, tw->lport, tw->rport,
+			     tw->snd_nxt, tw->rcv_nxt, tw->rcv_wnd, TCPHDR_ACK,
+			     NULL);
+}
+
+/**
+ * mytcp_tw_rcv - a segment for a connection in TIME_WAIT
+ * @tw: the entry, referenced by the caller
+ * @skb: the segment; consumed unless true is returned
+ *
+ * RFC 9293 section 3.10.7.4: the only thing expected is a retransmission of
+ * the peer's FIN: acknowledge it and restart the 2*MSL timer.  A RST does
+ * not end TIME_WAIT (RFC 1337, "TIME-WAIT assassination").  A SYN beyond the
+ * old sequence space may open a new incarnation (RFC 1122 section
+ * 4.2.2.13): the entry goes and the SYN is handed to a listener.  Anything
+ * else in the window is answered with an ACK.
+ *
+ * Return: true when the caller must look for a listener for @skb.
+ */
+bool mytcp_tw_rcv(struct mytcp_tw *tw, struct sk_buff *skb)
+{
+	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+	struct net *net = read_pnet(&tw->owner.net);
+
+	if (cb->flags & TCPHDR_RST)
+		goto drop;
+	if ((cb->flags & (TCPHDR_SYN | TCPHDR_ACK)) == TCPHDR_SYN &&
+	    mytcp_seq_after(cb->seq, tw->rcv_nxt)) {
+		if (timer_delete(&tw->timer))
+			mytcp_tw_unlink(tw);
+		return true;
+	}
+	if (cb->flags & TCPHDR_FIN) {
+		mod_timer(&tw->timer, jiffies + mytcp_tw_len(net));
+		tw->expires = jiffies + mytcp_tw_len(net);
+		mytcp_tw_ack(tw, net);
+		goto drop;
+	}
+	if (cb->end_seq != cb->seq || (cb->flags & TCPHDR_SYN))
+		mytcp_tw_ack(tw, net);
+drop:
+	kfree_skb(skb);
+	return false;
+}
