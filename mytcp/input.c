@@ -99,8 +99,11 @@ static void mytcp_queue_in_order(struct sock *sk, struct sk_buff *skb)
 	} else {
 		kfree_skb(skb);
 	}
-	if (fin)
+	if (fin) {
+		/* the FIN takes a sequence number of its own (section 3.4) */
+		msk->rcv_nxt = data_end + 1;
 		mytcp_fin(sk);
+	}
 }
 
 /* Move segments that RCV.NXT has reached from the out-of-order queue. */

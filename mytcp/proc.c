@@ -49,6 +49,8 @@ static void mytcp_proc_sk(struct sock *sk, void *arg)
 	} else {
 		txq = READ_ONCE(msk->write_seq) - READ_ONCE(msk->snd_una);
 		rxq = READ_ONCE(msk->rcv_nxt) - READ_ONCE(msk->copied_seq);
+		if (rxq && sock_flag(sk, SOCK_DONE))
+			rxq--;		/* the FIN is not data */
 	}
 	seq_printf(w->seq,
 		   "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %pK %u %u\n",
@@ -78,13 +80,13 @@ static int mytcp_proc_show(struct seq_file *seq, void *v)
 	struct mytcp_proc_walk w = { .seq = seq };
 
 	seq_puts(seq, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n");
-	mytcp_tables_walk(seq_file_net(seq), mytcp_proc_sk, mytcp_proc_tw, &w);
+	mytcp_tables_walk(seq_file_single_net(seq), mytcp_proc_sk, mytcp_proc_tw, &w);
 	return 0;
 }
 
 static int mytcp_stat_show(struct seq_file *seq, void *v)
 {
-	struct net *net = seq_file_net(seq);
+	struct net *net = seq_file_single_net(seq);
 	int f;
 
 	for (f = 0; f < MYTCP_MIB_MAX; f++)

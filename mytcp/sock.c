@@ -644,6 +644,9 @@ static __poll_t mytcp_poll(struct file *file, struct socket *sock,
 			} else {
 				sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
 				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+				/* NOSPACE set before the re-check: pairs with
+				 * the writer-side wake in mytcp_write_space()
+				 */
 				smp_mb__after_atomic();
 				if (sk_stream_is_writeable(sk))
 					mask |= EPOLLOUT | EPOLLWRNORM;
@@ -652,6 +655,7 @@ static __poll_t mytcp_poll(struct file *file, struct socket *sock,
 			mask |= EPOLLOUT | EPOLLWRNORM;
 		}
 	}
+	/* sk_err is set before the wake-up that brought us here */
 	smp_rmb();
 	if (READ_ONCE(sk->sk_err) ||
 	    !skb_queue_empty_lockless(&sk->sk_error_queue))

@@ -24,7 +24,7 @@
 #include "protocol.h"
 
 #define MYTCP_HASH_BITS	12
-#define MYTCP_HASH_SIZE	(1U << MYTCP_HASH_BITS)
+#define MYTCP_HASH_SIZE	BIT(MYTCP_HASH_BITS)
 
 struct mytcp_bucket {
 	spinlock_t lock;	/* writers of @chain */
