@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: every suite in turn, on a fresh machine too (each step
+# installs what it needs).  Each suite ends with "N passed, N failed"; the
+# last line here is their sum, and the exit status is 0 only if nothing
+# failed and something ran.
+#
+#   build     the module with W=1 (a warning is a failure), and the tool
+#   style     checkpatch --strict on the module, the uapi header, the tests
+#   kunit     the KUnit suites in UML (tools/kunit.sh)
+#   selftest  the selftests in a QEMU VM, each for mytcp and for TCP
+set -u
+cd "$(dirname "$0")/.." || exit 1
+
+pass=0
+fail=0
+summary=""
+
+# Run a suite, show its output, add its closing "N passed, N failed".
+suite() {
+	local name=$1 log rc line p f
+	shift
+	log=$(mktemp)
+	echo "=== $name: $*"
+	"$@" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	line=$(grep -E '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	rm -f "$log"
+	if [ -z "$line" ]; then
+		p=0
+		f=1
+		echo "check: $name ended (status $rc) without a summary line"
+	else
+		p=$(echo "$line" | sed -E 's/^([A-Za-z]+: )?([0-9]+) passed.*/\2/')
+		f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+			echo "check: $name exited with status $rc"
+			f=1
+		fi
+	fi
+	pass=$((pass + p))
+	fail=$((fail + f))
+	summary="$summary$(printf '%-9s %5d passed, %d failed' "$name" "$p" "$f")\n"
+}
+
+tools/deps.sh build kunit vm || { echo "0 passed, 1 failed"; exit 1; }
+
+suite build tools/build-check.sh
+suite style tools/checkstyle.sh
+suite kunit tools/kunit.sh
+suite selftest tools/selftests/vm-selftest.sh
+
+echo
+printf '%b' "$summary"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
