@@ -70,11 +70,10 @@ static void mytcp_ack_advance(struct sock *sk, u32 ack)
 		mytcp_rtt_sample(&msk->rtt, min_t(s64, rtt_us, U32_MAX),
 				 mytcp_now_rto_bound(sock_net(sk), false),
 				 mytcp_now_rto_bound(sock_net(sk), true));
-
-	if (msk->cwnd < msk->ssthresh)
-		msk->cwnd += min_t(u32, acked, msk->mss);
-	else
-		msk->cwnd += max_t(u32, 1, (u64)msk->mss * msk->mss / msk->cwnd);
+	if (msk->ca_ops->on_ack(&msk->cc, ack, acked,
+				msk->snd_max - msk->snd_una) ==
+	    MYTCP_CC_RETRANSMIT)
+		mytcp_retransmit_una(sk);	/* RFC 6582: a partial ACK */
 
 	if (msk->snd_una == msk->snd_max && !msk->send_head)
 		sk_stop_timer(sk, &msk->rtx_timer);
@@ -164,6 +163,7 @@ static void mytcp_data_queue(struct sock *sk, struct sk_buff *skb)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+	bool filled_hole;
 
 	if (!mytcp_seq_after(cb->end_seq, msk->rcv_nxt)) {
 		/* all of it is old: a retransmission; tell the peer again */
@@ -186,11 +186,14 @@ static void mytcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		mytcp_send_ack(sk);
 		return;
 	}
+	filled_hole = !skb_queue_empty(&msk->ooo_queue);
 	mytcp_queue_in_order(sk, skb);
 	mytcp_ooo_drain(sk);
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk->sk_data_ready(sk);
-	mytcp_send_ack(sk);
+	if (sk->sk_state != TCP_CLOSE)
+		mytcp_ack_soon(sk, filled_hole ||
+			       (sk->sk_shutdown & RCV_SHUTDOWN));
 }
 
 /*
@@ -266,12 +269,12 @@ static void mytcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 	msk->snd_wnd = cb->wnd;
 	msk->snd_wl1 = cb->seq;
 	msk->snd_wl2 = cb->ack;
-	msk->cwnd = MYTCP_INIT_CWND * msk->mss;
 
 	if (cb->flags & TCPHDR_ACK) {
 		/* our SYN is acknowledged: ESTABLISHED, send the third segment */
 		mytcp_ack_advance(sk, cb->ack);
 		mytcp_event(sk, MYTCP_EV_RCV_SYNACK);
+		mytcp_established(sk);
 		mytcp_send_ack(sk);
 		if (!sock_flag(sk, SOCK_DEAD)) {
 			sk->sk_state_change(sk);
@@ -313,6 +316,7 @@ static void mytcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	struct net *net = sock_net(sk);
 	u32 seg_len = cb->end_seq - cb->seq;
 	u32 wnd = mytcp_rcv_wnd_now(msk);
+	bool had_data = skb->len > 0;
 	int next;
 
 	/*
@@ -350,6 +354,7 @@ static void mytcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 			goto drop;
 		}
 		mytcp_event(sk, MYTCP_EV_RCV_ACK_OF_SYN);
+		mytcp_established(sk);
 		msk->snd_wnd = (u32)cb->wnd << msk->snd_wscale;
 		msk->snd_wl1 = cb->seq;
 		msk->snd_wl2 = cb->ack;
@@ -363,8 +368,16 @@ static void mytcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		mytcp_send_ack(sk);
 		goto drop;
 	}
-	if (mytcp_ack_acceptable(msk->snd_una, msk->snd_max, cb->ack))
+	if (mytcp_ack_acceptable(msk->snd_una, msk->snd_max, cb->ack)) {
 		mytcp_ack_advance(sk, cb->ack);
+	} else if (cb->ack == msk->snd_una && cb->end_seq == cb->seq &&
+		   msk->snd_una != msk->snd_max &&
+		   ((u32)cb->wnd << msk->snd_wscale) == msk->snd_wnd) {
+		/* RFC 5681 section 2: a duplicate ACK */
+		if (msk->ca_ops->on_dupack(&msk->cc, msk->snd_max - msk->snd_una,
+					   msk->snd_max) == MYTCP_CC_RETRANSMIT)
+			mytcp_retransmit_una(sk);
+	}
 	if (mytcp_window_update_ok(msk->snd_wl1, msk->snd_wl2, cb->seq,
 				   cb->ack)) {
 		msk->snd_wnd = (u32)cb->wnd << msk->snd_wscale;
@@ -393,8 +406,12 @@ static void mytcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	mytcp_push(sk);
 
 	/* sixth (URG) is not implemented; seventh and eighth: data, FIN */
-	if (cb->end_seq == cb->seq)
+	if (cb->end_seq == cb->seq) {
+		/* data cut by a closed window (a probe): say where we are */
+		if (had_data)
+			mytcp_send_ack(sk);
 		goto drop;
+	}
 	switch (sk->sk_state) {
 	case TCP_FIN_WAIT1:
 	case TCP_FIN_WAIT2:
@@ -431,6 +448,11 @@ drop:
 int mytcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct net *net = sock_net(sk);
+
+	if (sk->sk_state != TCP_LISTEN) {
+		mytcp_sk(sk)->rcv_tstamp = jiffies;
+		mytcp_sk(sk)->keepalive_probes = 0;
+	}
 
 	switch (sk->sk_state) {
 	case TCP_LISTEN:

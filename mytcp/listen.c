@@ -178,7 +178,6 @@ static struct sock *mytcp_create_child(struct sock *listener,
 	msk->snd_wnd = (u32)cb->wnd << msk->snd_wscale;
 	msk->snd_wl1 = cb->seq;
 	msk->snd_wl2 = cb->ack;
-	msk->cwnd = MYTCP_INIT_CWND * msk->mss;
 
 	msk->owner.rcv_saddr = linet->inet_rcv_saddr;
 	msk->owner.reuse = child->sk_reuse != SK_NO_REUSE;
@@ -187,6 +186,7 @@ static struct sock *mytcp_create_child(struct sock *listener,
 	mytcp_bind_owner_add(sock_net(child), &msk->owner, inet->inet_num);
 
 	inet_sk_set_state(child, TCP_ESTABLISHED);
+	mytcp_established(child);
 	if (mytcp_ehash_insert(child)) {
 		/* the 4-tuple is still in TIME_WAIT or taken: give up */
 		mytcp_port_owner_del(&msk->owner);

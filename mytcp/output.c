@@ -45,17 +45,11 @@ u32 mytcp_receive_space(const struct sock *sk)
 u32 mytcp_select_window(struct sock *sk)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
-	u32 old_right = msk->rcv_wup + msk->rcv_wnd;
-	u32 wnd = mytcp_receive_space(sk);
-	u32 max_wnd = 65535U << msk->rcv_wscale;
+	u32 step = min_t(u32, READ_ONCE(sk->sk_rcvbuf) / 4, msk->advmss);
+	u32 wnd;
 
-	wnd = min(wnd, max_wnd);
-	wnd &= ~((1U << msk->rcv_wscale) - 1);
-	if (mytcp_seq_before(msk->rcv_nxt + wnd, old_right)) {
-		/* do not shrink: keep the old edge, rounded up */
-		wnd = old_right - msk->rcv_nxt;
-		wnd = ALIGN(wnd, 1U << msk->rcv_wscale);
-	}
+	wnd = mytcp_rcv_window(msk->rcv_nxt, msk->rcv_wup + msk->rcv_wnd,
+			       mytcp_receive_space(sk), step, msk->rcv_wscale);
 	msk->rcv_wnd = wnd;
 	msk->rcv_wup = msk->rcv_nxt;
 	return min(wnd >> msk->rcv_wscale, 65535U);
@@ -239,6 +233,7 @@ static int mytcp_xmit_one(struct sock *sk, struct sk_buff *oskb)
 			  inet->inet_sport, inet->inet_dport, cb->seq,
 			  msk->rcv_nxt, flags, wnd, optp);
 	skb_set_owner_w(skb, sk);
+	msk->ack_pending = 0;
 	cb->sent_us = mytcp_clock_us();
 	mytcp_inc_stats(sock_net(sk), MYTCP_MIB_OUTSEGS);
 	return ip_queue_xmit(sk, skb, &inet->cork.fl);
@@ -279,11 +274,24 @@ void mytcp_push(struct sock *sk)
 
 	while ((skb = msk->send_head)) {
 		struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
-		u32 wnd = min(msk->snd_wnd, msk->cwnd);
+		u32 wnd = min(msk->snd_wnd, msk->cc.cwnd);
+		bool idle = msk->snd_una == msk->snd_max;
 
+		/*
+		 * Beyond the window: wait, unless nothing is in flight and
+		 * the window is open a little (it may never reach a whole
+		 * segment: the receiver takes what fits).
+		 */
 		if (skb->len &&
-		    mytcp_seq_after(cb->end_seq - !!(cb->flags & TCPHDR_FIN),
-				    msk->snd_una + wnd))
+		    mytcp_seq_after(cb->end_seq, msk->snd_una + wnd) &&
+		    !(idle && mytcp_seq_after(msk->snd_una + wnd, cb->seq)))
+			break;
+		/*
+		 * Nagle (RFC 9293 section 3.7.4): hold back a small last
+		 * segment while data is unacknowledged, unless NODELAY.
+		 */
+		if (skb->len && skb->len < msk->mss && !idle && !msk->nodelay &&
+		    skb_queue_is_last(&sk->sk_write_queue, skb))
 			break;
 		mytcp_transmit_skb(sk, skb);
 		msk->snd_nxt = cb->end_seq;
@@ -308,10 +316,8 @@ void mytcp_push(struct sock *sk)
 void mytcp_retransmit_head(struct sock *sk)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
-	u32 flight = msk->snd_max - msk->snd_una;
 
-	msk->ssthresh = max_t(u32, flight / 2, 2U * msk->mss);
-	msk->cwnd = msk->mss;
+	msk->ca_ops->on_timeout(&msk->cc, msk->snd_max - msk->snd_una);
 	msk->snd_nxt = msk->snd_una;
 	msk->send_head = skb_peek(&sk->sk_write_queue);
 	if (!msk->send_head)
@@ -330,6 +336,43 @@ void mytcp_retransmit_head(struct sock *sk)
 	mytcp_push(sk);
 }
 
+/**
+ * mytcp_retransmit_una - fast retransmit: send the segment at SND.UNA again
+ * @sk: the socket, locked
+ */
+void mytcp_retransmit_una(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+
+	if (skb && mytcp_seq_before(MYTCP_SKB_CB(skb)->seq, msk->snd_nxt)) {
+		mytcp_transmit_skb(sk, skb);
+		mytcp_arm_rtx(sk);
+	}
+}
+
+/**
+ * mytcp_ack_soon - acknowledge received data, now or a little later
+ * @sk: the socket, locked
+ * @now: send at once (out-of-order data, a filled hole, a FIN)
+ *
+ * RFC 9293 section 3.8.6.3 and RFC 5681 section 4.2: an ACK for at least
+ * every second full segment, and none delayed by more than 500 ms (we wait
+ * MYTCP_DELACK_MS); out-of-order data is acknowledged at once.
+ */
+void mytcp_ack_soon(struct sock *sk, bool now)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	if (now || ++msk->ack_pending >= 2) {
+		mytcp_send_ack(sk);
+		return;
+	}
+	if (!timer_pending(&msk->delack_timer))
+		sk_reset_timer(sk, &msk->delack_timer,
+			       jiffies + msecs_to_jiffies(MYTCP_DELACK_MS));
+}
+
 static struct sk_buff *mytcp_alloc_ctl_skb(struct sock *sk, gfp_t gfp)
 {
 	struct sk_buff *skb = alloc_skb(MYTCP_MAX_HEADER, gfp);
@@ -339,13 +382,7 @@ static struct sk_buff *mytcp_alloc_ctl_skb(struct sock *sk, gfp_t gfp)
 	return skb;
 }
 
-/**
- * mytcp_send_ack - send a bare ACK now
- * @sk: the socket, locked
- *
- * <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, with the current window.
- */
-void mytcp_send_ack(struct sock *sk)
+static void mytcp_send_ack_seq(struct sock *sk, u32 seq)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
@@ -359,11 +396,35 @@ void mytcp_send_ack(struct sock *sk)
 		return;
 	wnd = mytcp_select_window(sk);
 	mytcp_fill_header(skb, inet->inet_saddr, inet->inet_daddr,
-			  inet->inet_sport, inet->inet_dport, msk->snd_nxt,
+			  inet->inet_sport, inet->inet_dport, seq,
 			  msk->rcv_nxt, TCPHDR_ACK, wnd, NULL);
 	skb_set_owner_w(skb, sk);
+	msk->ack_pending = 0;
 	mytcp_inc_stats(sock_net(sk), MYTCP_MIB_OUTSEGS);
 	ip_queue_xmit(sk, skb, &inet->cork.fl);
+}
+
+/**
+ * mytcp_send_ack - send a bare ACK now
+ * @sk: the socket, locked
+ *
+ * <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, with the current window.
+ */
+void mytcp_send_ack(struct sock *sk)
+{
+	mytcp_send_ack_seq(sk, mytcp_sk(sk)->snd_nxt);
+}
+
+/**
+ * mytcp_send_keepalive_probe - an ACK the peer must answer
+ * @sk: the socket, locked
+ *
+ * RFC 9293 section 3.8.4: <SEQ=SND.UNA-1>, an old sequence number, so the
+ * peer replies with an ACK of what it expects.
+ */
+void mytcp_send_keepalive_probe(struct sock *sk)
+{
+	mytcp_send_ack_seq(sk, mytcp_sk(sk)->snd_una - 1);
 }
 
 /**

@@ -59,7 +59,7 @@ static void mytcp_proc_sk(struct sock *sk, void *arg)
 		   tr, jiffies_delta_to_clock_t(when), msk->backoff,
 		   from_kuid_munged(seq_user_ns(w->seq), sock_i_uid(sk)), 0,
 		   sock_i_ino(sk), refcount_read(&sk->sk_refcnt), sk,
-		   (u32)(mytcp_current_rto_us(sk) / USEC_PER_MSEC), msk->cwnd);
+		   (u32)(mytcp_current_rto_us(sk) / USEC_PER_MSEC), msk->cc.cwnd);
 }
 
 static void mytcp_proc_tw(struct mytcp_tw *tw, void *arg)

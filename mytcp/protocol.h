@@ -20,6 +20,7 @@
 #include <net/sock.h>
 
 #include <uapi/linux/mytcp.h>
+#include "cong.h"
 #include "header.h"
 #include "rules.h"
 #include "seq.h"
@@ -32,6 +33,7 @@
 #define MYTCP_MAX_SEG_DATA	(32 * 1024) /* bytes in one send skb */
 #define MYTCP_RTO_INIT_US	(1000 * USEC_PER_MSEC)	/* RFC 6298 2.1 */
 #define MYTCP_LISTEN_TICK	(HZ / 5)	/* SYN queue scan period */
+#define MYTCP_DELACK_MS		40	/* delayed ACK (RFC 9293 3.8.6.3) */
 
 /**
  * struct mytcp_port_owner - one user of a local port, in the bind table
@@ -148,10 +150,14 @@ struct mytcp_request {
  * @ooo_queue: received segments beyond RCV.NXT, sorted by sequence number
  * @rtx_timer: retransmission and zero-window probe timer
  * @misc_timer: FIN_WAIT_2 timeout of an orphan, and keepalive
+ * @delack_timer: delayed ACK
+ * @ack_pending: in-order segments received since our last ACK
+ * @keepalive_probes: keepalive probes sent without an answer
+ * @rcv_tstamp: jiffies when the last segment arrived
  * @backoff: retransmission timer expiries in a row
  * @rtt: RFC 6298 state
- * @cwnd: congestion window, in bytes
- * @ssthresh: slow-start threshold, in bytes
+ * @cc: congestion control state (cwnd, ssthresh, recovery)
+ * @ca_ops: the congestion control algorithm
  * @retrans_out: segments retransmitted, total
  * @bytes_acked: payload bytes acknowledged by the peer
  * @bytes_received: payload bytes received in order
@@ -203,10 +209,14 @@ struct mytcp_sock {
 
 	struct timer_list rtx_timer;
 	struct timer_list misc_timer;
+	struct timer_list delack_timer;
+	u8 ack_pending;
+	u8 keepalive_probes;
+	unsigned long rcv_tstamp;
 	u8 backoff;
 	struct mytcp_rtt rtt;
-	u32 cwnd;
-	u32 ssthresh;
+	struct mytcp_cc cc;
+	const struct mytcp_cong_ops *ca_ops;
 	u32 retrans_out;
 	u64 bytes_acked;
 	u64 bytes_received;
@@ -359,6 +369,8 @@ void mytcp_tables_walk(struct net *net, mytcp_walk_sk_fn sk_fn,
 void mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb);
 void mytcp_push(struct sock *sk);
 void mytcp_send_ack(struct sock *sk);
+void mytcp_send_keepalive_probe(struct sock *sk);
+void mytcp_ack_soon(struct sock *sk, bool now);
 void mytcp_send_active_reset(struct sock *sk, gfp_t gfp);
 void mytcp_send_reset_reply(struct net *net, struct sk_buff *skb);
 void mytcp_send_ack_reply(struct net *net, __be32 saddr, __be32 daddr,
@@ -368,6 +380,7 @@ int mytcp_queue_syn(struct sock *sk, u8 flags);
 void mytcp_send_fin(struct sock *sk);
 void mytcp_send_synack(struct sock *listener, struct mytcp_request *req);
 void mytcp_retransmit_head(struct sock *sk);
+void mytcp_retransmit_una(struct sock *sk);
 u32 mytcp_select_window(struct sock *sk);
 u32 mytcp_receive_space(const struct sock *sk);
 
@@ -398,6 +411,8 @@ void mytcp_init_timers(struct sock *sk);
 void mytcp_stop_timers(struct sock *sk);
 void mytcp_arm_rtx(struct sock *sk);
 void mytcp_arm_fin_wait2(struct sock *sk);
+void mytcp_arm_keepalive(struct sock *sk);
+void mytcp_established(struct sock *sk);
 u32 mytcp_current_rto_us(const struct sock *sk);
 u64 mytcp_clock_us(void);
 

@@ -127,6 +127,36 @@ bool mytcp_synsent_ack_acceptable(u32 iss, u32 snd_nxt, u32 seg_ack)
 }
 
 /**
+ * mytcp_rcv_window - the receive window to advertise
+ * @rcv_nxt: RCV.NXT
+ * @old_right: right edge advertised before (RCV.NXT + RCV.WND then)
+ * @space: bytes of data the receive buffer can take now
+ * @min_step: smallest worthwhile move of the right edge:
+ *	      min(RCV.BUFF / 2, Eff.snd.MSS)
+ * @wscale: our window scale shift
+ *
+ * RFC 9293 section 3.8.6.2.2: the right edge never moves left (no
+ * shrinking), and moves right only by at least @min_step (receiver-side
+ * silly window syndrome avoidance).  The result is a multiple of the scale
+ * unit, at most 65535 << @wscale (RFC 7323 section 2.3).
+ *
+ * Return: the window in bytes, counted from @rcv_nxt.
+ */
+u32 mytcp_rcv_window(u32 rcv_nxt, u32 old_right, u32 space, u32 min_step,
+		     u8 wscale)
+{
+	u32 unit = 1U << wscale;
+	u32 old = mytcp_seq_after(old_right, rcv_nxt) ? old_right - rcv_nxt : 0;
+	u32 wnd = min(space, 65535U << wscale);
+
+	wnd = round_down(wnd, unit);
+	old = ALIGN(old, unit);
+	if (wnd <= old || wnd - old < min_step)
+		return old;
+	return wnd;
+}
+
+/**
  * mytcp_rtt_init - RFC 6298 section 2.1: before any measurement
  * @r: round-trip state
  * @initial_rto: the initial RTO, in microseconds (RFC 6298 says 1 s)

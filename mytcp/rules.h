@@ -15,6 +15,8 @@ bool mytcp_ack_is_old(u32 snd_una, u32 seg_ack);
 bool mytcp_window_update_ok(u32 snd_wl1, u32 snd_wl2, u32 seg_seq, u32 seg_ack);
 bool mytcp_rst_acceptable(u32 rcv_nxt, u32 rcv_wnd, u32 seg_seq);
 bool mytcp_synsent_ack_acceptable(u32 iss, u32 snd_nxt, u32 seg_ack);
+u32 mytcp_rcv_window(u32 rcv_nxt, u32 old_right, u32 space, u32 min_step,
+		     u8 wscale);
 
 /**
  * struct mytcp_rtt - RFC 6298 round-trip state, in microseconds

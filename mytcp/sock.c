@@ -189,8 +189,8 @@ int mytcp_init_sock(struct sock *sk)
 	msk->mss = MYTCP_DEFAULT_MSS;
 	msk->advmss = MYTCP_DEFAULT_MSS;
 	mytcp_rtt_init(&msk->rtt, MYTCP_RTO_INIT_US);
-	msk->cwnd = MYTCP_INIT_CWND * MYTCP_DEFAULT_MSS;
-	msk->ssthresh = S32_MAX;
+	msk->ca_ops = &mytcp_newreno;
+	msk->ca_ops->init(&msk->cc, MYTCP_DEFAULT_MSS, MYTCP_INIT_CWND);
 	msk->keepidle = 7200;
 	msk->keepintvl = 75;
 	msk->keepcnt = 9;
@@ -732,8 +732,8 @@ static void mytcp_fill_info(struct sock *sk, struct mytcp_info *info)
 	info->rto_us = mytcp_current_rto_us(sk);
 	info->srtt_us = msk->rtt.srtt;
 	info->rttvar_us = msk->rtt.rttvar;
-	info->cwnd = msk->cwnd;
-	info->ssthresh = msk->ssthresh;
+	info->cwnd = msk->cc.cwnd;
+	info->ssthresh = msk->cc.ssthresh;
 	info->retransmits = msk->retrans_out;
 	info->bytes_acked = msk->bytes_acked;
 	info->bytes_received = msk->bytes_received;
@@ -842,9 +842,30 @@ static int mytcp_getsockopt(struct sock *sk, int level, int optname,
 	return 0;
 }
 
-/* proto::keepalive: SO_KEEPALIVE is accepted; probing is not done yet. */
+/* proto::keepalive: SO_KEEPALIVE switched on or off, socket locked. */
 static void mytcp_keepalive(struct sock *sk, int val)
 {
+	if (val)
+		mytcp_arm_keepalive(sk);
+	else if (sk->sk_state != TCP_FIN_WAIT2)
+		sk_stop_timer(sk, &mytcp_sk(sk)->misc_timer);
+}
+
+/**
+ * mytcp_established - a connection has just become ESTABLISHED
+ * @sk: the socket, locked
+ *
+ * Starts congestion control with the negotiated MSS and, with
+ * SO_KEEPALIVE, the keepalive timer.
+ */
+void mytcp_established(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	msk->ca_ops->init(&msk->cc, msk->mss, MYTCP_INIT_CWND);
+	msk->rcv_tstamp = jiffies;
+	if (sock_flag(sk, SOCK_KEEPOPEN))
+		mytcp_arm_keepalive(sk);
 }
 
 /* The protocol's socket operations, for proto_register() */

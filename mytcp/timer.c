@@ -4,7 +4,9 @@
  *
  * rtx_timer: retransmission (RFC 6298) and, with a zero window and nothing
  * in flight, the persist timer (RFC 9293 section 3.8.6.1).
- * misc_timer: the FIN-WAIT-2 timeout of an orphaned socket.
+ * misc_timer: the FIN-WAIT-2 timeout of an orphaned socket, and keepalive
+ * (RFC 9293 section 3.8.4) on a connection with SO_KEEPALIVE.
+ * delack_timer: the delayed ACK (section 3.8.6.3).
  * listen_timer (listen.c): SYN+ACK retransmission for the SYN queue.
  *
  * Each armed timer holds a reference on its socket (sk_reset_timer()); the
@@ -64,6 +66,20 @@ void mytcp_arm_fin_wait2(struct sock *sk)
 	int ms = mytcp_pernet(sock_net(sk))->fin_timeout_ms;
 
 	sk_reset_timer(sk, &msk->misc_timer, jiffies + msecs_to_jiffies(ms));
+}
+
+/**
+ * mytcp_arm_keepalive - start keepalive's idle timer, if it applies
+ * @sk: the socket, locked
+ */
+void mytcp_arm_keepalive(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	if (!sock_flag(sk, SOCK_KEEPOPEN) ||
+	    !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
+		return;
+	sk_reset_timer(sk, &msk->misc_timer, jiffies + msk->keepidle * HZ);
 }
 
 /* How many expiries in a row are allowed in this state. */
@@ -140,8 +156,43 @@ static void mytcp_misc_timer(struct timer_list *t)
 		 */
 		mytcp_send_active_reset(sk, GFP_ATOMIC);
 		mytcp_done(sk);
+	} else if (sock_flag(sk, SOCK_KEEPOPEN) &&
+		   ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))) {
+		unsigned long idle = jiffies - msk->rcv_tstamp;
+		unsigned long limit = msk->keepidle * HZ;
+
+		if (idle < limit) {
+			sk_reset_timer(sk, &msk->misc_timer,
+				       jiffies + limit - idle);
+		} else if (msk->keepalive_probes >= msk->keepcnt) {
+			/* the peer is gone: ETIMEDOUT, as TCP reports it */
+			WRITE_ONCE(sk->sk_err, ETIMEDOUT);
+			sk_error_report(sk);
+			mytcp_send_active_reset(sk, GFP_ATOMIC);
+			mytcp_done(sk);
+		} else {
+			msk->keepalive_probes++;
+			mytcp_send_keepalive_probe(sk);
+			sk_reset_timer(sk, &msk->misc_timer,
+				       jiffies + msk->keepintvl * HZ);
+		}
 	}
 out:
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+static void mytcp_delack_timer(struct timer_list *t)
+{
+	struct mytcp_sock *msk = from_timer(msk, t, delack_timer);
+	struct sock *sk = &msk->inet.sk;
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk))
+		sk_reset_timer(sk, &msk->delack_timer,
+			       jiffies + MYTCP_TIMER_RETRY);
+	else if (msk->ack_pending && sk->sk_state != TCP_CLOSE)
+		mytcp_send_ack(sk);
 	bh_unlock_sock(sk);
 	sock_put(sk);
 }
@@ -156,6 +207,7 @@ void mytcp_init_timers(struct sock *sk)
 
 	timer_setup(&msk->rtx_timer, mytcp_rtx_timer, 0);
 	timer_setup(&msk->misc_timer, mytcp_misc_timer, 0);
+	timer_setup(&msk->delack_timer, mytcp_delack_timer, 0);
 	timer_setup(&msk->listen_timer, mytcp_listen_timer, 0);
 }
 
@@ -172,5 +224,6 @@ void mytcp_stop_timers(struct sock *sk)
 
 	sk_stop_timer(sk, &msk->rtx_timer);
 	sk_stop_timer(sk, &msk->misc_timer);
+	sk_stop_timer(sk, &msk->delack_timer);
 	sk_stop_timer(sk, &msk->listen_timer);
 }

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mytcp: NewReno congestion control (RFC 5681 and RFC 6582).
+ */
+
+#include <linux/kernel.h>
+
+#include "cong.h"
+#include "seq.h"
+
+#define MYTCP_DUPACK_THRESH	3	/* RFC 5681 section 3.2 */
+
+static void newreno_init(struct mytcp_cc *cc, u32 mss, u32 init_segs)
+{
+	cc->mss = mss;
+	cc->cwnd = init_segs * mss;	/* RFC 6928 allows 10 segments */
+	cc->ssthresh = S32_MAX;		/* "arbitrarily high" (RFC 5681 3.1) */
+	cc->dupacks = 0;
+	cc->in_recovery = false;
+	cc->recover = 0;
+}
+
+/* RFC 5681 section 3.2, step 2: ssthresh = max(FlightSize / 2, 2 * SMSS) */
+static u32 newreno_half(const struct mytcp_cc *cc, u32 flight)
+{
+	return max(flight / 2, 2 * cc->mss);
+}
+
+static enum mytcp_cc_action newreno_on_ack(struct mytcp_cc *cc, u32 ack,
+					   u32 acked, u32 flight)
+{
+	cc->dupacks = 0;
+	if (cc->in_recovery) {
+		if (!mytcp_seq_before(ack, cc->recover)) {
+			/* RFC 6582 3.2 step 3, full ACK: deflate, leave */
+			cc->cwnd = min(cc->ssthresh, max(flight, cc->mss) + cc->mss);
+			cc->in_recovery = false;
+			return MYTCP_CC_NONE;
+		}
+		/*
+		 * Partial ACK: the next hole is lost too.  Retransmit it,
+		 * deflate by what was acked, add back one segment.
+		 */
+		cc->cwnd = cc->cwnd > acked ? cc->cwnd - acked : 0;
+		if (acked >= cc->mss)
+			cc->cwnd += cc->mss;
+		cc->cwnd = max(cc->cwnd, cc->mss);
+		return MYTCP_CC_RETRANSMIT;
+	}
+	if (cc->cwnd < cc->ssthresh) {
+		/*
+		 * slow start, counting bytes with L = 2 SMSS (RFC 3465
+		 * section 2.3), since the receiver ACKs every second segment
+		 */
+		cc->cwnd += min(acked, 2 * cc->mss);
+	} else {
+		/* congestion avoidance: one SMSS per cwnd acked (RFC 3465) */
+		cc->cwnd += max_t(u32, 1, (u64)cc->mss * acked / cc->cwnd);
+	}
+	return MYTCP_CC_NONE;
+}
+
+static enum mytcp_cc_action newreno_on_dupack(struct mytcp_cc *cc, u32 flight,
+					      u32 snd_max)
+{
+	cc->dupacks++;
+	if (cc->in_recovery) {
+		/* RFC 5681 3.2 step 4: each further dupack inflates cwnd */
+		cc->cwnd += cc->mss;
+		return MYTCP_CC_NONE;
+	}
+	if (cc->dupacks != MYTCP_DUPACK_THRESH)
+		return MYTCP_CC_NONE;
+	/* fast retransmit and fast recovery (RFC 6582 section 3.2 step 2) */
+	cc->ssthresh = newreno_half(cc, flight);
+	cc->cwnd = cc->ssthresh + MYTCP_DUPACK_THRESH * cc->mss;
+	cc->in_recovery = true;
+	cc->recover = snd_max;
+	return MYTCP_CC_RETRANSMIT;
+}
+
+static void newreno_on_timeout(struct mytcp_cc *cc, u32 flight)
+{
+	/* RFC 5681 section 3.1, equation 4, and the loss window */
+	cc->ssthresh = newreno_half(cc, flight);
+	cc->cwnd = cc->mss;
+	cc->dupacks = 0;
+	cc->in_recovery = false;
+}
+
+const struct mytcp_cong_ops mytcp_newreno = {
+	.name		= "newreno",
+	.init		= newreno_init,
+	.on_ack		= newreno_on_ack,
+	.on_dupack	= newreno_on_dupack,
+	.on_timeout	= newreno_on_timeout,
+};

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Congestion control behind a small interface, so another algorithm can
+ * be plugged in beside NewReno.  The algorithms are pure functions of a
+ * struct mytcp_cc: KUnit drives them without a socket.
+ */
+#ifndef _MYTCP_CONG_H
+#define _MYTCP_CONG_H
+
+#include <linux/types.h>
+
+/**
+ * struct mytcp_cc - congestion state, in bytes
+ * @cwnd: congestion window
+ * @ssthresh: slow-start threshold
+ * @mss: sender MSS
+ * @dupacks: duplicate ACKs in a row
+ * @in_recovery: in fast recovery (RFC 6582)
+ * @recover: SND.MAX when fast recovery began ("recover" of RFC 6582)
+ */
+struct mytcp_cc {
+	u32 cwnd;
+	u32 ssthresh;
+	u32 mss;
+	u32 dupacks;
+	bool in_recovery;
+	u32 recover;
+};
+
+/**
+ * enum mytcp_cc_action - what the sender must do after an event
+ * @MYTCP_CC_NONE: nothing beyond sending what the window allows
+ * @MYTCP_CC_RETRANSMIT: retransmit the segment at SND.UNA now
+ */
+enum mytcp_cc_action {
+	MYTCP_CC_NONE,
+	MYTCP_CC_RETRANSMIT,
+};
+
+/**
+ * struct mytcp_cong_ops - a congestion control algorithm
+ * @name: its name
+ * @init: a connection becomes established
+ * @on_ack: an ACK advanced SND.UNA to @ack by @acked bytes
+ * @on_dupack: a duplicate ACK arrived with @flight bytes outstanding
+ * @on_timeout: the retransmission timer expired with @flight outstanding
+ */
+struct mytcp_cong_ops {
+	const char *name;
+	void (*init)(struct mytcp_cc *cc, u32 mss, u32 init_segs);
+	enum mytcp_cc_action (*on_ack)(struct mytcp_cc *cc, u32 ack, u32 acked,
+				       u32 flight);
+	enum mytcp_cc_action (*on_dupack)(struct mytcp_cc *cc, u32 flight,
+					  u32 snd_max);
+	void (*on_timeout)(struct mytcp_cc *cc, u32 flight);
+};
+
+extern const struct mytcp_cong_ops mytcp_newreno;
+
+#endif /* _MYTCP_CONG_H */
