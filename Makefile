@@ -6,13 +6,16 @@
 #   make check      every test: KUnit in UML, then the selftests in a VM
 #   make kunit      KUnit suites in UML
 #   make selftest   selftests in a QEMU VM
+#   make packettest packet-level conformance cases (scapy + tun) in a VM
+#   make bench      mytcp and TCP side by side in one VM run
 #   make checkstyle checkpatch --strict on the module and tests
 
 KVER ?= $(shell ls /lib/modules 2>/dev/null | sort -V | tail -n 1)
 KDIR ?= /lib/modules/$(KVER)/build
 PWD := $(CURDIR)
 
-.PHONY: all module tool clean demo check kunit kunit-debug selftest checkstyle deps
+.PHONY: all module tool clean demo check kunit kunit-debug selftest packettest \
+	bench checkstyle deps
 
 all: module tool
 
@@ -50,3 +53,13 @@ check:
 
 checkstyle:
 	tools/checkstyle.sh
+
+packettest:
+	tools/deps.sh build vm
+	$(MAKE) all
+	tools/packet/vm-packettest.sh
+
+bench:
+	tools/deps.sh build vm
+	$(MAKE) all
+	tools/bench/vm-bench.sh
