@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The KUnit suites, linked into mytcp.o when tools/kunit.sh links this
+# directory into a kernel tree as net/mytcp (mytcp/Kbuild includes it).
+
+mytcp-$(CONFIG_MYTCP_KUNIT_TEST) += seq_test.o rules_test.o state_test.o \
+				  header_test.o isn_test.o conn_test.o
