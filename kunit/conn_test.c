@@ -13,9 +13,12 @@
  * CONN_TEST_MYTCP selects the protocol under test: 1 for IPPROTO_MYTCP,
  * 0 for IPPROTO_TCP, to check the tests themselves against the kernel's
  * TCP.  Checks that need mytcp's own interfaces (its TIME_WAIT table, its
- * sysctls) are compiled only for mytcp.
+ * sysctls) are compiled only for mytcp.  tools/kunit.sh sets it to 0 when
+ * MYTCP_KUNIT_OBJS_ONLY leaves the socket layer out.
  */
+#ifndef CONN_TEST_MYTCP
 #define CONN_TEST_MYTCP	1
+#endif
 
 #include <kunit/test.h>
 #include <linux/delay.h>
