@@ -1,0 +1,631 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Helpers shared by the mytcp selftests (run inside the VM, as root).
+
+A test file defines small functions decorated with @test and ends with
+``lib.main()``.  The same file runs once per protocol: ``--proto mytcp``
+(IPPROTO 253, the module under test) or ``--proto tcp`` (the kernel's TCP,
+which proves the test itself is right).  runner.py starts the files and
+turns what they report into TAP.
+
+Networking: one pair of network namespaces per test process, joined by a
+veth pair, A = 10.0.1.1/24 and B = 10.0.1.2/24.  Sockets are created inside
+a namespace by switching the calling thread with setns(2) (``with ns(A):``);
+a socket stays in the namespace it was created in, so one process and one
+thread can drive both ends of a connection.
+"""
+
+import argparse
+import contextlib
+import ctypes
+import errno
+import hashlib
+import os
+import random
+import re
+import select
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+import traceback
+
+IPPROTO_MYTCP = 253
+PROTOS = {"mytcp": IPPROTO_MYTCP, "tcp": socket.IPPROTO_TCP}
+
+# set by main() from --proto (or $SELFTEST_PROTO)
+PROTO_NAME = os.environ.get("SELFTEST_PROTO", "tcp")
+PROTO = PROTOS.get(PROTO_NAME, socket.IPPROTO_TCP)
+
+ADDR_A = "10.0.1.1"
+ADDR_B = "10.0.1.2"
+
+# TCP_* state numbers, as /proc/net/tcp prints them (in hex)
+ESTABLISHED, SYN_SENT, SYN_RECV, FIN_WAIT1, FIN_WAIT2, TIME_WAIT, CLOSE, \
+    CLOSE_WAIT, LAST_ACK, LISTEN, CLOSING = range(1, 12)
+STATE_NAMES = {
+    1: "ESTABLISHED", 2: "SYN_SENT", 3: "SYN_RECV", 4: "FIN_WAIT1",
+    5: "FIN_WAIT2", 6: "TIME_WAIT", 7: "CLOSE", 8: "CLOSE_WAIT",
+    9: "LAST_ACK", 10: "LISTEN", 11: "CLOSING",
+}
+
+MYTCP_SYSCTL = "/proc/sys/net/mytcp"
+CLONE_NEWNET = 0x40000000
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+class Skip(Exception):
+    """Raised by a test that does not apply: reported as ``ok ... # SKIP``."""
+
+
+class TestTimeout(Exception):
+    """Raised in the test by SIGALRM when its time is up."""
+
+
+# ---------------------------------------------------------------- namespaces
+
+class Netns:
+    """A named network namespace (``ip netns add``) and an fd on it."""
+
+    def __init__(self, name, addr):
+        self.name = name
+        self.addr = addr
+        self.fd = None
+
+    def open(self):
+        self.fd = os.open("/run/netns/" + self.name, os.O_RDONLY | os.O_CLOEXEC)
+
+    def __repr__(self):
+        return "netns %s (%s)" % (self.name, self.addr)
+
+
+def _setns(fd):
+    if _libc.setns(fd, CLONE_NEWNET) != 0:
+        e = ctypes.get_errno()
+        raise OSError(e, "setns: " + os.strerror(e))
+
+
+@contextlib.contextmanager
+def ns(netns):
+    """Run the block with the calling thread inside netns (None: stay)."""
+    if netns is None:
+        yield
+        return
+    home = os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        _setns(netns.fd)
+        try:
+            yield
+        finally:
+            _setns(home)
+    finally:
+        os.close(home)
+
+
+def ip(*args, check=True):
+    """Run ip(8); raise with its stderr on failure."""
+    r = subprocess.run(("ip",) + args, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, timeout=30)
+    if check and r.returncode != 0:
+        raise RuntimeError("ip %s: %s" % (" ".join(args), r.stderr.strip()))
+    return r
+
+
+def ip_batch(cmds, netns=None):
+    """Run several ip(8) commands in one process (-batch -)."""
+    args = ["ip"] + (["-n", netns.name] if netns else []) + ["-batch", "-"]
+    r = subprocess.run(args, input="\n".join(cmds) + "\n", text=True,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=30)
+    if r.returncode != 0:
+        raise RuntimeError("%s: %s" % (" ".join(args), r.stderr.strip()))
+
+
+_pair = None
+
+
+def netpair():
+    """The process's namespace pair (A, B), created on first use.
+
+    A has 10.0.1.1/24 on veth "va", B has 10.0.1.2/24 on "vb"; lo is up in
+    both.  Removed at exit."""
+    global _pair
+    if _pair:
+        return _pair
+    tag = "st%d" % os.getpid()
+    a, b = Netns(tag + "a", ADDR_A), Netns(tag + "b", ADDR_B)
+    ip_batch(["netns add " + a.name, "netns add " + b.name])
+    ip_batch(["link add va netns %s type veth peer name vb netns %s"
+              % (a.name, b.name)])
+    ip_batch(["link set lo up", "addr add %s/24 dev va" % ADDR_A,
+              "link set va up"], a)
+    ip_batch(["link set lo up", "addr add %s/24 dev vb" % ADDR_B,
+              "link set vb up"], b)
+    a.open()
+    b.open()
+    _pair = (a, b)
+    return _pair
+
+
+def del_netpair():
+    global _pair
+    if not _pair:
+        return
+    for n in _pair:
+        if n.fd is not None:
+            os.close(n.fd)
+        ip("netns", "del", n.name, check=False)
+    _pair = None
+
+
+def new_netns(name):
+    """An extra namespace with lo up (the caller deletes it)."""
+    n = Netns("st%d%s" % (os.getpid(), name), "127.0.0.1")
+    ip_batch(["netns add " + n.name])
+    ip_batch(["link set lo up"], n)
+    n.open()
+    return n
+
+
+def del_netns(n):
+    if n.fd is not None:
+        os.close(n.fd)
+        n.fd = None
+    ip("netns", "del", n.name, check=False)
+
+
+def link_of(netns):
+    """The veth device name of a pair namespace."""
+    return "va" if netns.addr == ADDR_A else "vb"
+
+
+@contextlib.contextmanager
+def netem(netns, spec):
+    """Add a netem qdisc (e.g. "loss 100%") on netns's veth for the block."""
+    dev = link_of(netns)
+    r = subprocess.run(["tc", "-n", netns.name, "qdisc", "add", "dev", dev,
+                        "root", "netem"] + spec.split(),
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True, timeout=30)
+    if r.returncode != 0:
+        raise RuntimeError("tc netem %s: %s" % (spec, r.stderr.strip()))
+    try:
+        yield
+    finally:
+        subprocess.run(["tc", "-n", netns.name, "qdisc", "del", "dev", dev,
+                        "root"], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=30)
+
+
+# ------------------------------------------------------------------- sockets
+
+_open_socks = []
+
+
+def track(s):
+    """Close s when the current test ends (whatever happens)."""
+    _open_socks.append(s)
+    return s
+
+
+def close_all():
+    while _open_socks:
+        s = _open_socks.pop()
+        with contextlib.suppress(OSError):
+            s.close()
+
+
+def sock(netns=None, proto=None, reuse=False):
+    """A new SOCK_STREAM socket of the protocol under test, in netns."""
+    with ns(netns):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM,
+                          PROTO if proto is None else proto)
+    track(s)
+    if reuse:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    return s
+
+
+def listener(netns=None, addr="0.0.0.0", port=0, backlog=128, reuse=False):
+    """A listening socket; returns (socket, port)."""
+    s = sock(netns, reuse=reuse)
+    s.bind((addr, port))
+    s.listen(backlog)
+    return s, s.getsockname()[1]
+
+
+def connected(client_ns=None, server_ns=None, server_addr=None, timeout=10):
+    """A connected pair: returns (client, server side, listener).
+
+    Defaults: client in A, server in B (the veth pair)."""
+    if client_ns is None and server_ns is None:
+        client_ns, server_ns = netpair()
+    if server_addr is None:
+        server_addr = server_ns.addr if server_ns else "127.0.0.1"
+    lst, port = listener(server_ns)
+    c = sock(client_ns)
+    c.settimeout(timeout)
+    c.connect((server_addr, port))
+    c.settimeout(None)
+    lst.settimeout(timeout)
+    s, _ = lst.accept()
+    track(s)
+    s.settimeout(None)
+    return c, s, lst
+
+
+def expect_errno(codes, fn, *args, **kw):
+    """Call fn and assert it fails with one of the errno codes."""
+    if isinstance(codes, int):
+        codes = (codes,)
+    try:
+        r = fn(*args, **kw)
+    except OSError as e:
+        if e.errno not in codes:
+            raise AssertionError("%s: expected %s, got %s" % (
+                getattr(fn, "__name__", fn), "/".join(errno.errorcode[c] for c in codes),
+                errno.errorcode.get(e.errno, e.errno))) from None
+        return e
+    raise AssertionError("%s: expected %s, but it returned %r" % (
+        getattr(fn, "__name__", fn),
+        "/".join(errno.errorcode[c] for c in codes), r))
+
+
+def pollev(s, events, timeout):
+    """poll(2) on one socket: the revents (0 on timeout); timeout in s."""
+    p = select.poll()
+    p.register(s, events)
+    r = p.poll(timeout * 1000)
+    return r[0][1] if r else 0
+
+
+def wait_poll(s, want, timeout=5.0, events=None):
+    """Wait until poll reports all bits of want on s; return revents."""
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        rev = pollev(s, want if events is None else events, max(left, 0))
+        if rev & want == want:
+            return rev
+        if left <= 0:
+            raise AssertionError("poll: wanted %s, got %s after %.1f s" % (
+                pollbits(want), pollbits(rev), timeout))
+        if rev:
+            # level-triggered bits we did not want (e.g. POLLOUT): do not spin
+            time.sleep(0.01)
+
+
+def pollbits(v):
+    names = [n for n in ("POLLIN", "POLLPRI", "POLLOUT", "POLLERR", "POLLHUP",
+                         "POLLNVAL", "POLLRDHUP", "POLLRDNORM", "POLLWRNORM")
+             if v & getattr(select, n, 0)]
+    return "|".join(names) or "0"
+
+
+def wait_for(pred, timeout=5.0, what="condition", interval=0.01):
+    """Poll pred() until it returns a true value (returned) or time is up."""
+    deadline = time.monotonic() + timeout
+    while True:
+        v = pred()
+        if v:
+            return v
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out after %.1f s waiting for %s" % (timeout, what))
+        time.sleep(interval)
+        interval = min(interval * 1.5, 0.1)
+
+
+def recv_exact(s, n):
+    """Receive exactly n bytes (raise on EOF)."""
+    buf = bytearray()
+    while len(buf) < n:
+        d = s.recv(min(n - len(buf), 1 << 20))
+        if not d:
+            raise AssertionError("EOF after %d of %d bytes" % (len(buf), n))
+        buf += d
+    return bytes(buf)
+
+
+def recv_all(s, limit=1 << 30):
+    """Receive until EOF; returns the bytes."""
+    buf = bytearray()
+    while True:
+        d = s.recv(1 << 20)
+        if not d:
+            return bytes(buf)
+        buf += d
+        assert len(buf) <= limit, "more than %d bytes" % limit
+
+
+def payload(n, seed=0):
+    """n pseudo-random bytes, reproducible from seed."""
+    return random.Random(seed).randbytes(n)
+
+
+def sha256(b):
+    return hashlib.sha256(b).hexdigest()
+
+
+def set_timeval(s, opt, seconds):
+    usec = int(round(seconds * 1e6))
+    s.setsockopt(socket.SOL_SOCKET, opt, struct.pack("@ll", usec // 1000000, usec % 1000000))
+
+
+def accept4(lst, flags):
+    """accept4(2) with explicit flags: returns the raw fd."""
+    fd = _libc.accept4(lst.fileno(), None, None, flags)
+    if fd < 0:
+        e = ctypes.get_errno()
+        raise OSError(e, os.strerror(e))
+    return fd
+
+
+def in_thread(fn, *args):
+    """Start fn(*args) in a daemon thread; returns a join() -> result."""
+    box = {}
+
+    def run():
+        try:
+            box["r"] = fn(*args)
+        except BaseException as e:  # reported by join()
+            box["e"] = e
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+
+    def join(timeout=30):
+        t.join(timeout)
+        if t.is_alive():
+            raise AssertionError("thread %s still running after %s s" % (fn.__name__, timeout))
+        if "e" in box:
+            raise box["e"]
+        return box.get("r")
+    return join
+
+
+# ------------------------------------------------------- /proc/net/{tcp,mytcp}
+
+def proc_net_file():
+    return "mytcp" if PROTO == IPPROTO_MYTCP else "tcp"
+
+
+def _hexaddr(h):
+    a, p = h.split(":")
+    return socket.inet_ntoa(struct.pack("<I", int(a, 16))), int(p, 16)
+
+
+def proc_rows(netns=None):
+    """Rows of /proc/net/tcp (or mytcp) as seen from netns.
+
+    Each row: dict(local=(ip, port), remote=(ip, port), st, tx_queue, rx_queue)."""
+    path = "/proc/thread-self/net/" + proc_net_file()
+    with ns(netns):
+        with open(path) as f:
+            lines = f.read().splitlines()
+    rows = []
+    for line in lines[1:]:
+        f = line.split()
+        if len(f) < 5:
+            continue
+        tx, rx = f[4].split(":")
+        rows.append({"local": _hexaddr(f[1]), "remote": _hexaddr(f[2]),
+                     "st": int(f[3], 16), "tx_queue": int(tx, 16),
+                     "rx_queue": int(rx, 16)})
+    return rows
+
+
+def states(netns, lport=None, rport=None):
+    """The states of the rows matching the local/remote ports (sorted)."""
+    return sorted(r["st"] for r in proc_rows(netns)
+                  if (lport is None or r["local"][1] == lport)
+                  and (rport is None or r["remote"][1] == rport))
+
+
+def state_names(sts):
+    return [STATE_NAMES.get(s, str(s)) for s in sts]
+
+
+def wait_state(netns, lport, rport, want, timeout=10.0):
+    """Wait until the connection lport->rport is in state want (None: gone)."""
+    last = []
+
+    def check():
+        last[:] = states(netns, lport, rport)
+        return last == ([] if want is None else [want])
+    try:
+        wait_for(check, timeout, "state")
+    except AssertionError:
+        raise AssertionError("%s: connection :%d -> :%d is %s, wanted %s" % (
+            netns.name if netns else "root ns", lport, rport,
+            state_names(last) or "gone",
+            STATE_NAMES.get(want, "gone"))) from None
+
+
+# ----------------------------------------------------------------- sysctls
+
+def read_sysctl(path, netns=None):
+    with ns(netns):
+        with open(path) as f:
+            return f.read().strip()
+
+
+def write_sysctl(path, value, netns=None):
+    with ns(netns):
+        with open(path, "w") as f:
+            f.write(str(value))
+
+
+def port_range(netns=None):
+    lo, hi = read_sysctl("/proc/sys/net/ipv4/ip_local_port_range", netns).split()
+    return int(lo), int(hi)
+
+
+@contextlib.contextmanager
+def mytcp_sysctl(name, value, netns=None):
+    """Set net.mytcp.NAME in netns for the block; Skip if it does not exist."""
+    path = os.path.join(MYTCP_SYSCTL, name)
+    with ns(netns):
+        exists = os.path.exists(path)
+    if not exists:
+        raise Skip("no %s" % path)
+    old = read_sysctl(path, netns)
+    write_sysctl(path, value, netns)
+    try:
+        yield
+    finally:
+        write_sysctl(path, old, netns)
+
+
+# ------------------------------------------------------------------ module
+
+def module_loaded():
+    with open("/proc/modules") as f:
+        return any(line.split()[0] == "mytcp" for line in f)
+
+
+def module_path():
+    """$MYTCP_KO if it names an existing file, else None."""
+    ko = os.environ.get("MYTCP_KO", "")
+    return ko if ko and os.path.isfile(ko) else None
+
+
+def run_cmd(*args):
+    """Run a command; returns (returncode, stdout+stderr)."""
+    r = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True, timeout=60)
+    return r.returncode, r.stdout.strip()
+
+
+def insmod():
+    ko = module_path()
+    if not ko:
+        raise AssertionError("module not built")
+    rc, out = run_cmd("insmod", ko)
+    if rc != 0:
+        raise AssertionError("insmod %s: %s" % (ko, out))
+
+
+def rmmod():
+    """rmmod mytcp; returns (returncode, message)."""
+    return run_cmd("rmmod", "mytcp")
+
+
+def ensure_module():
+    """For mytcp: insmod $MYTCP_KO unless it is loaded.  Nothing for tcp."""
+    if PROTO != IPPROTO_MYTCP or module_loaded():
+        return
+    insmod()
+
+
+# ------------------------------------------------------------- test driver
+
+class Test:
+    def __init__(self, fn, timeout, only):
+        self.fn = fn
+        self.name = fn.__name__
+        self.timeout = timeout
+        self.only = only
+
+
+TESTS = []
+
+
+def test(timeout=30, only=None):
+    """Register a test function; only="mytcp" skips it for other protocols."""
+    def deco(fn):
+        assert fn.__doc__, "%s needs a docstring saying what it checks" % fn.__name__
+        TESTS.append(Test(fn, timeout, only))
+        return fn
+    return deco
+
+
+def _report(kind, name, reason=""):
+    # one line per event, read by runner.py
+    sys.stdout.write("@@ %s %s %s\n" % (kind, name, reason.replace("\n", " ")))
+    sys.stdout.flush()
+
+
+def diag(msg):
+    """A diagnostic line (TAP comment) for the current test."""
+    for line in str(msg).splitlines():
+        sys.stdout.write("# %s\n" % line)
+    sys.stdout.flush()
+
+
+def _on_alarm(signum, frame):
+    raise TestTimeout()
+
+
+def main():
+    """Run the registered tests of the calling file (see runner.py)."""
+    global PROTO_NAME, PROTO
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--proto", choices=sorted(PROTOS), default=PROTO_NAME)
+    ap.add_argument("--filter", default="")
+    ap.add_argument("--after", default="", help="resume after this test")
+    ap.add_argument("--list", action="store_true")
+    args = ap.parse_args()
+    PROTO_NAME, PROTO = args.proto, PROTOS[args.proto]
+    os.environ["SELFTEST_PROTO"] = PROTO_NAME
+
+    stem = os.path.splitext(os.path.basename(sys.argv[0]))[0]
+    stem = stem[5:] if stem.startswith("test_") else stem
+    tests = [t for t in TESTS
+             if not args.filter or re.search(args.filter, "%s.%s" % (stem, t.name))]
+    if args.after:
+        names = [t.name for t in tests]
+        if args.after in names:
+            tests = tests[names.index(args.after) + 1:]
+    if args.list:
+        for t in tests:
+            print("%s.%s" % (stem, t.name))
+        return
+
+    setup_error = None
+    if PROTO == IPPROTO_MYTCP and any(t.only is None or t.only == "mytcp" for t in tests):
+        if not module_path():
+            setup_error = "module not built"
+        elif stem != "module":
+            try:
+                ensure_module()
+            except AssertionError as e:
+                setup_error = str(e)
+
+    signal.signal(signal.SIGALRM, _on_alarm)
+    try:
+        for t in tests:
+            name = "%s.%s" % (stem, t.name)
+            _report("start", name, str(t.timeout))
+            if t.only and t.only != PROTO_NAME:
+                _report("skip", name, "only for %s" % t.only)
+                continue
+            if setup_error:
+                _report("fail", name, setup_error)
+                continue
+            start = time.monotonic()
+            signal.alarm(t.timeout)
+            try:
+                t.fn()
+                signal.alarm(0)
+                _report("ok", name, "%.2f" % (time.monotonic() - start))
+            except Skip as e:
+                signal.alarm(0)
+                _report("skip", name, str(e))
+            except TestTimeout:
+                _report("fail", name, "timeout after %d s" % t.timeout)
+            except AssertionError as e:
+                signal.alarm(0)
+                _report("fail", name, str(e) or "assertion failed")
+                diag(traceback.format_exc().rstrip())
+            except Exception as e:  # noqa: BLE001 - any error fails the test
+                signal.alarm(0)
+                _report("fail", name, "%s: %s" % (type(e).__name__, e))
+                diag(traceback.format_exc().rstrip())
+            finally:
+                signal.alarm(0)
+                close_all()
+    finally:
+        del_netpair()

@@ -1,0 +1,175 @@
+# SPDX-License-Identifier: GPL-2.0
+"""TAP runner for the mytcp selftests (use run.sh).
+
+Runs every tools/selftests/test_*.py once per protocol as a child process.
+A child reports "@@ start NAME TIMEOUT" and "@@ ok|fail|skip NAME REASON"
+lines on stdout; anything else it prints becomes a TAP comment.  A test that
+does not finish within its timeout plus a grace period (the in-process
+SIGALRM did not help: a stuck system call, a hung child) has its process
+killed: it is reported "not ok ... # killed" and the file resumes after it.
+
+Output: TAP ("ok N - name [proto]", "not ok N - name [proto] # reason"),
+the plan, and a last line "N passed, N failed" (skips count as passed).
+Exit status 0 only if nothing failed.
+"""
+
+import argparse
+import glob
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GRACE = 20          # s beyond a test's own timeout before its process is killed
+START_LIMIT = 60    # s for a child to start its first test
+
+
+class Runner:
+    def __init__(self):
+        self.n = 0
+        self.passed = 0
+        self.failed = 0
+        self.slow = []
+
+    def emit(self, line):
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
+    def result(self, kind, name, proto, reason):
+        self.n += 1
+        label = "%s [%s]" % (name, proto)
+        if kind == "ok":
+            self.passed += 1
+            self.emit("ok %d - %s" % (self.n, label))
+            try:
+                secs = float(reason)
+            except ValueError:
+                secs = 0.0
+            if secs >= 5:
+                self.slow.append((secs, label))
+        elif kind == "skip":
+            self.passed += 1
+            self.emit("ok %d - %s # SKIP %s" % (self.n, label, reason))
+        else:
+            self.failed += 1
+            self.emit("not ok %d - %s # %s" % (self.n, label, reason or "failed"))
+
+    def run_file(self, path, proto, flt):
+        """Run one test file for one protocol, restarting it after a kill."""
+        after = ""
+        while True:
+            cmd = [sys.executable, "-u", path, "--proto", proto]
+            if flt:
+                cmd += ["--filter", flt]
+            if after:
+                cmd += ["--after", after]
+            resume = self.run_child(cmd, proto)
+            if not resume:
+                return
+            after = resume
+
+    def run_child(self, cmd, proto):
+        """Run a child; returns the test to resume after if it was killed."""
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             cwd=HERE, start_new_session=True)
+        current = None
+        deadline = time.monotonic() + START_LIMIT
+        buf = b""
+        eof = False
+        while not eof:
+            left = deadline - time.monotonic()
+            r, _, _ = select.select([p.stdout], [], [], max(left, 0))
+            if not r:
+                what = current or "(startup)"
+                self.emit("# %s: no result after its timeout: killing the test process" % what)
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+                if current:
+                    self.result("fail", current, proto, "killed: hung beyond its timeout")
+                    return current
+                self.result("fail", os.path.basename(cmd[2]), proto, "test process hung at startup")
+                return None
+            chunk = os.read(p.stdout.fileno(), 65536)
+            if not chunk:
+                eof = True
+            buf += chunk
+            while b"\n" in buf or (eof and buf):
+                if b"\n" in buf:
+                    line, buf = buf.split(b"\n", 1)
+                else:
+                    line, buf = buf, b""
+                text = line.decode("utf-8", "replace").rstrip()
+                if text.startswith("@@ "):
+                    parts = text.split(" ", 3) + ["", ""]
+                    kind, name, reason = parts[1], parts[2], parts[3]
+                    if kind == "start":
+                        current = name
+                        try:
+                            t = int(reason)
+                        except ValueError:
+                            t = 60
+                        deadline = time.monotonic() + t + GRACE
+                    else:
+                        self.result(kind, name, proto, reason)
+                        current = None
+                        deadline = time.monotonic() + START_LIMIT
+                elif text.startswith("#"):
+                    self.emit(text)
+                elif text:
+                    self.emit("# " + text)
+        rc = p.wait()
+        if current:
+            self.result("fail", current, proto, "test process died (exit %d)" % rc)
+            return current
+        if rc != 0:
+            self.result("fail", os.path.basename(cmd[2]), proto,
+                        "test process exited %d outside any test" % rc)
+        return None
+
+
+def cleanup_netns():
+    """Remove namespaces left by killed test processes."""
+    try:
+        names = os.listdir("/run/netns")
+    except FileNotFoundError:
+        return
+    for n in names:
+        if n.startswith("st") and n[2:3].isdigit():
+            subprocess.run(["ip", "netns", "del", n], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--proto", choices=("mytcp", "tcp", "both"), default="both")
+    ap.add_argument("filter", nargs="?", default="",
+                    help="regex matched against FILE.TEST (e.g. 'bind|connect')")
+    args = ap.parse_args()
+    if os.geteuid() != 0:
+        sys.exit("run.sh: must run as root (in the VM: tools/vm/run-vm.sh)")
+    # TCP first: it proves the tests; a mytcp crash cannot hide that
+    protos = ["tcp", "mytcp"] if args.proto == "both" else [args.proto]
+    files = sorted(glob.glob(os.path.join(HERE, "test_*.py")))
+    r = Runner()
+    t0 = time.monotonic()
+    for proto in protos:
+        tp = time.monotonic()
+        for path in files:
+            tf = time.monotonic()
+            r.run_file(path, proto, args.filter)
+            cleanup_netns()
+            r.emit("# %s [%s]: %.1f s" % (os.path.basename(path), proto, time.monotonic() - tf))
+        r.emit("# proto %s: %.1f s" % (proto, time.monotonic() - tp))
+    for secs, label in sorted(r.slow, reverse=True):
+        r.emit("# slow: %s %.1f s" % (label, secs))
+    r.emit("# total %.1f s" % (time.monotonic() - t0))
+    r.emit("1..%d" % r.n)
+    r.emit("%d passed, %d failed" % (r.passed, r.failed))
+    sys.exit(1 if r.failed or r.n == 0 else 0)
+
+
+if __name__ == "__main__":
+    main()
