@@ -14,8 +14,31 @@
 #include <net/route.h>
 
 #include "protocol.h"
+#include "trace.h"
 
 static void mytcp_fin(struct sock *sk);
+
+/**
+ * mytcp_drop - count a dropped segment by its reason, and trace it
+ * @net: namespace
+ * @skb: the segment (its IP header, and its ports if they were readable)
+ * @reason: the counter of the reason
+ */
+void mytcp_drop(const struct net *net, const struct sk_buff *skb,
+		enum mytcp_mib_field reason)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	__be16 sport = 0, dport = 0;
+
+	mytcp_inc_stats(net, reason);
+	if (skb_transport_header(skb) + sizeof(struct tcphdr) <=
+	    skb_tail_pointer(skb)) {
+		sport = tcp_hdr(skb)->source;
+		dport = tcp_hdr(skb)->dest;
+	}
+	trace_mytcp_drop(net, iph->saddr, sport, iph->daddr, dport,
+			 mytcp_mib_name(reason));
+}
 
 /* The window we advertised that is still open: RCV.WND as RFC 9293 uses it */
 static u32 mytcp_rcv_wnd_now(const struct mytcp_sock *msk)
@@ -173,7 +196,7 @@ static void mytcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	}
 	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
 	    READ_ONCE(sk->sk_rcvbuf)) {
-		mytcp_inc_stats(sock_net(sk), MYTCP_MIB_DROP_RCVBUF);
+		mytcp_drop(sock_net(sk), skb, MYTCP_MIB_DROP_RCVBUF);
 		kfree_skb(skb);
 		mytcp_send_ack(sk);
 		return;
@@ -237,7 +260,7 @@ static void mytcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 	    !mytcp_synsent_ack_acceptable(msk->iss, msk->snd_max, cb->ack)) {
 		if (!(cb->flags & TCPHDR_RST))
 			mytcp_send_reset_reply(net, skb);
-		mytcp_inc_stats(net, MYTCP_MIB_DROP_NOT_ACCEPTABLE);
+		mytcp_drop(net, skb, MYTCP_MIB_DROP_NOT_ACCEPTABLE);
 		goto drop;
 	}
 	/* second: a RST counts only with an acceptable ACK: refused */
@@ -285,7 +308,8 @@ static void mytcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 		/* simultaneous open: send SYN,ACK (section 3.5, figure 8) */
 		mytcp_event(sk, MYTCP_EV_RCV_SYN);
 		if (skb_peek(&sk->sk_write_queue))
-			mytcp_transmit_skb(sk, skb_peek(&sk->sk_write_queue));
+			mytcp_transmit_skb(sk, skb_peek(&sk->sk_write_queue),
+					   "synack");
 	}
 drop:
 	kfree_skb(skb);
@@ -325,7 +349,7 @@ static void mytcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	 */
 	if (!mytcp_seg_acceptable(msk->rcv_nxt, wnd, cb->seq, seg_len) &&
 	    !(wnd == 0 && cb->seq == msk->rcv_nxt)) {
-		mytcp_inc_stats(net, MYTCP_MIB_DROP_NOT_ACCEPTABLE);
+		mytcp_drop(net, skb, MYTCP_MIB_DROP_NOT_ACCEPTABLE);
 		if (!(cb->flags & TCPHDR_RST))
 			mytcp_send_ack(sk);
 		goto drop;
@@ -492,7 +516,7 @@ static void mytcp_deliver(struct sock *sk, struct sk_buff *skb)
 		mytcp_do_rcv(sk, skb);
 	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
 				  READ_ONCE(sk->sk_sndbuf))) {
-		mytcp_inc_stats(sock_net(sk), MYTCP_MIB_DROP_BACKLOG);
+		mytcp_drop(sock_net(sk), skb, MYTCP_MIB_DROP_BACKLOG);
 		kfree_skb(skb);
 	}
 	bh_unlock_sock(sk);
@@ -552,8 +576,8 @@ int mytcp_v4_rcv(struct sk_buff *skb)
 	if (skb_rtable(skb)->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST))
 		goto discard;
 	if (mytcp_checksum(skb, skb->len, iph->saddr, iph->daddr)) {
-		mytcp_inc_stats(net, MYTCP_MIB_INCSUMERRORS);
 		mytcp_inc_stats(net, MYTCP_MIB_INERRS);
+		mytcp_drop(net, skb, MYTCP_MIB_INCSUMERRORS);
 		goto discard;
 	}
 	if (mytcp_parse_options((const u8 *)(th + 1), hdrlen - sizeof(*th),
@@ -570,6 +594,9 @@ int mytcp_v4_rcv(struct sk_buff *skb)
 	cb->wnd = ntohs(th->window);
 	cb->flags = tcp_flag_byte(th);
 	cb->opts = opts;
+	trace_mytcp_segment_in(net, iph->saddr, th->source, iph->daddr,
+			       th->dest, cb->seq, cb->ack, cb->flags, cb->wnd,
+			       skb->len - hdrlen);
 	__skb_pull(skb, hdrlen);
 	nf_reset_ct(skb);
 
@@ -591,7 +618,7 @@ int mytcp_v4_rcv(struct sk_buff *skb)
 		goto deliver;
 
 	/* RFC 9293 section 3.10.7.1: no connection, answer with a RST */
-	mytcp_inc_stats(net, MYTCP_MIB_DROP_NO_SOCKET);
+	mytcp_drop(net, skb, MYTCP_MIB_DROP_NO_SOCKET);
 	mytcp_send_reset_reply(net, skb);
 	kfree_skb(skb);
 	return 0;
@@ -603,7 +630,7 @@ deliver:
 
 bad_header:
 	mytcp_inc_stats(net, MYTCP_MIB_INERRS);
-	mytcp_inc_stats(net, mytcp_hdr_drop_reason(verdict));
+	mytcp_drop(net, skb, mytcp_hdr_drop_reason(verdict));
 discard:
 	kfree_skb(skb);
 	return 0;

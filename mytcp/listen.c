@@ -17,6 +17,7 @@
 
 #include "isn.h"
 #include "protocol.h"
+#include "trace.h"
 
 /**
  * mytcp_listen_start - enter LISTEN (RFC 9293 section 3.10.1)
@@ -44,8 +45,22 @@ int mytcp_listen_start(struct sock *sk, int backlog)
 	}
 	inet->inet_sport = htons(inet->inet_num);
 	sk_dst_reset(sk);
+	trace_mytcp_state(sock_net(sk), inet->inet_rcv_saddr, inet->inet_sport,
+			  0, 0, TCP_CLOSE, TCP_LISTEN);
 	mytcp_lhash_insert(sk);
 	return 0;
+}
+
+static void mytcp_drop_request(struct mytcp_sock *msk,
+			       struct mytcp_request *req, bool expired)
+{
+	if (expired)
+		trace_mytcp_state(sock_net(&msk->inet.sk), req->laddr,
+				  req->lport, req->raddr, req->rport,
+				  TCP_SYN_RECV, TCP_CLOSE);
+	list_del(&req->node);
+	msk->syn_qlen--;
+	kfree(req);
 }
 
 /* Abort a child the user never accepted: RST, then it goes. */
@@ -72,10 +87,8 @@ void mytcp_listen_stop(struct sock *sk)
 	struct mytcp_sock *child, *ctmp;
 
 	sk_stop_timer(sk, &msk->listen_timer);
-	list_for_each_entry_safe(req, rtmp, &msk->syn_queue, node) {
-		list_del(&req->node);
-		kfree(req);
-	}
+	list_for_each_entry_safe(req, rtmp, &msk->syn_queue, node)
+		mytcp_drop_request(msk, req, true);
 	msk->syn_qlen = 0;
 	list_for_each_entry_safe(child, ctmp, &msk->accept_queue, accept_node) {
 		list_del_init(&child->accept_node);
@@ -96,14 +109,6 @@ static struct mytcp_request *mytcp_find_request(struct mytcp_sock *msk,
 		    req->laddr == laddr)
 			return req;
 	return NULL;
-}
-
-static void mytcp_drop_request(struct mytcp_sock *msk,
-			       struct mytcp_request *req)
-{
-	list_del(&req->node);
-	msk->syn_qlen--;
-	kfree(req);
 }
 
 /* Make the socket of a completed handshake, a child of @listener. */
@@ -185,6 +190,8 @@ static struct sock *mytcp_create_child(struct sock *listener,
 	msk->owner.bound_dev_if = child->sk_bound_dev_if;
 	mytcp_bind_owner_add(sock_net(child), &msk->owner, inet->inet_num);
 
+	trace_mytcp_state(sock_net(child), req->laddr, req->lport, req->raddr,
+			  req->rport, TCP_SYN_RECV, TCP_ESTABLISHED);
 	inet_sk_set_state(child, TCP_ESTABLISHED);
 	mytcp_established(child);
 	if (mytcp_ehash_insert(child)) {
@@ -212,17 +219,17 @@ static void mytcp_listen_ack(struct sock *sk, struct sk_buff *skb)
 	req = mytcp_find_request(msk, iph->saddr, th->source, iph->daddr);
 	/* RFC 9293 section 3.10.7.2: an ACK in LISTEN gets <SEQ=SEG.ACK>RST */
 	if (!req || cb->ack != req->iss + 1) {
-		mytcp_inc_stats(net, MYTCP_MIB_DROP_NOT_ACCEPTABLE);
+		mytcp_drop(net, skb, MYTCP_MIB_DROP_NOT_ACCEPTABLE);
 		mytcp_send_reset_reply(net, skb);
 		goto drop;
 	}
 	if (cb->seq != req->irs + 1) {
-		mytcp_inc_stats(net, MYTCP_MIB_DROP_NOT_ACCEPTABLE);
+		mytcp_drop(net, skb, MYTCP_MIB_DROP_NOT_ACCEPTABLE);
 		goto drop;
 	}
 	if (msk->accept_qlen >= READ_ONCE(sk->sk_max_ack_backlog)) {
 		/* keep the request: the peer's retransmission may fit later */
-		mytcp_inc_stats(net, MYTCP_MIB_DROP_ACCEPT_QUEUE_FULL);
+		mytcp_drop(net, skb, MYTCP_MIB_DROP_ACCEPT_QUEUE_FULL);
 		goto drop;
 	}
 	child = mytcp_create_child(sk, req, skb);
@@ -230,7 +237,7 @@ static void mytcp_listen_ack(struct sock *sk, struct sk_buff *skb)
 		mytcp_inc_stats(net, MYTCP_MIB_DROP_OTHER);
 		goto drop;
 	}
-	mytcp_drop_request(msk, req);
+	mytcp_drop_request(msk, req, false);
 	list_add_tail(&mytcp_sk(child)->accept_node, &msk->accept_queue);
 	msk->accept_qlen++;
 	WRITE_ONCE(sk->sk_ack_backlog, msk->accept_qlen);
@@ -269,11 +276,11 @@ static void mytcp_listen_syn(struct sock *sk, struct sk_buff *skb)
 			max_t(unsigned int, READ_ONCE(sk->sk_max_ack_backlog), 8),
 			mytcp_pernet(net)->max_syn_backlog);
 	if (msk->syn_qlen >= syn_max) {
-		mytcp_inc_stats(net, MYTCP_MIB_DROP_SYN_QUEUE_FULL);
+		mytcp_drop(net, skb, MYTCP_MIB_DROP_SYN_QUEUE_FULL);
 		goto drop;
 	}
 	if (msk->accept_qlen >= READ_ONCE(sk->sk_max_ack_backlog)) {
-		mytcp_inc_stats(net, MYTCP_MIB_DROP_ACCEPT_QUEUE_FULL);
+		mytcp_drop(net, skb, MYTCP_MIB_DROP_ACCEPT_QUEUE_FULL);
 		goto drop;
 	}
 	req = kzalloc(sizeof(*req), GFP_ATOMIC);
@@ -299,6 +306,8 @@ static void mytcp_listen_syn(struct sock *sk, struct sk_buff *skb)
 	req->expires = jiffies + usecs_to_jiffies(MYTCP_RTO_INIT_US);
 	list_add_tail(&req->node, &msk->syn_queue);
 	msk->syn_qlen++;
+	trace_mytcp_state(net, req->laddr, req->lport, req->raddr, req->rport,
+			  TCP_LISTEN, TCP_SYN_RECV);
 	if (!timer_pending(&msk->listen_timer))
 		sk_reset_timer(sk, &msk->listen_timer,
 			       jiffies + MYTCP_LISTEN_TICK);
@@ -363,7 +372,7 @@ void mytcp_listen_timer(struct timer_list *t)
 		if (time_before(jiffies, req->expires))
 			continue;
 		if (req->retries >= retries) {
-			mytcp_drop_request(msk, req);
+			mytcp_drop_request(msk, req, true);
 			continue;
 		}
 		req->retries++;

@@ -18,6 +18,9 @@
 
 #include "protocol.h"
 
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
 static unsigned int mytcp_net_id __read_mostly;
 
 static const char *const mytcp_mib_names[MYTCP_MIB_MAX] = {

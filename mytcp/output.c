@@ -15,6 +15,7 @@
 #include <net/route.h>
 
 #include "protocol.h"
+#include "trace.h"
 
 /**
  * mytcp_receive_space - bytes of data the receive buffer can still take
@@ -56,10 +57,12 @@ u32 mytcp_select_window(struct sock *sk)
 }
 
 /* Fill in the header at skb->data and its checksum. */
-static void mytcp_fill_header(struct sk_buff *skb, __be32 saddr, __be32 daddr,
-			      __be16 sport, __be16 dport, u32 seq, u32 ack,
-			      u8 flags, u16 wnd, const struct mytcp_opts *opts)
+static void mytcp_fill_header(const struct net *net, struct sk_buff *skb,
+			      __be32 saddr, __be32 daddr, __be16 sport,
+			      __be16 dport, u32 seq, u32 ack, u8 flags, u16 wnd,
+			      const struct mytcp_opts *opts)
 {
+	unsigned int payload = skb->len;
 	unsigned int optlen = opts ? mytcp_syn_options_len(opts) : 0;
 	struct tcphdr *th;
 
@@ -77,6 +80,9 @@ static void mytcp_fill_header(struct sk_buff *skb, __be32 saddr, __be32 daddr,
 		mytcp_write_syn_options((u8 *)(th + 1), opts);
 	th->check = mytcp_checksum(skb, skb->len, saddr, daddr);
 	skb->ip_summed = CHECKSUM_NONE;
+	trace_mytcp_segment_out(net, saddr, sport, daddr, dport, seq,
+				(flags & TCPHDR_ACK) ? ack : 0, flags, wnd,
+				payload);
 }
 
 /*
@@ -139,7 +145,7 @@ void mytcp_send_ack_reply(struct net *net, __be32 saddr, __be32 daddr,
 	if (!skb)
 		return;
 	skb_reserve(skb, MYTCP_MAX_HEADER);
-	mytcp_fill_header(skb, saddr, daddr, sport, dport, seq, ack, flags,
+	mytcp_fill_header(net, skb, saddr, daddr, sport, dport, seq, ack, flags,
 			  wnd, opts);
 	if (flags & TCPHDR_RST)
 		mytcp_inc_stats(net, MYTCP_MIB_OUTRSTS);
@@ -229,7 +235,7 @@ static int mytcp_xmit_one(struct sock *sk, struct sk_buff *oskb)
 		wnd = mytcp_select_window(sk);
 	}
 	memset(skb->cb, 0, sizeof(skb->cb));
-	mytcp_fill_header(skb, inet->inet_saddr, inet->inet_daddr,
+	mytcp_fill_header(sock_net(sk), skb, inet->inet_saddr, inet->inet_daddr,
 			  inet->inet_sport, inet->inet_dport, cb->seq,
 			  msk->rcv_nxt, flags, wnd, optp);
 	skb_set_owner_w(skb, sk);
@@ -243,8 +249,9 @@ static int mytcp_xmit_one(struct sock *sk, struct sk_buff *oskb)
  * mytcp_transmit_skb - send one skb of the write queue now
  * @sk: the socket, locked
  * @skb: the skb, which stays queued
+ * @why: for a retransmission, the reason the tracepoint reports
  */
-void mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb)
+void mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb, const char *why)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
@@ -253,6 +260,8 @@ void mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb)
 		/* Karn's rule: no RTT sample from a retransmitted segment */
 		cb->sacked_retrans = 1;
 		msk->retrans_out++;
+		trace_mytcp_retransmit(sk, cb->seq, skb->len, why,
+				       mytcp_current_rto_us(sk));
 		mytcp_inc_stats(sock_net(sk), MYTCP_MIB_RETRANSSEGS);
 	}
 	mytcp_xmit_one(sk, skb);
@@ -293,7 +302,7 @@ void mytcp_push(struct sock *sk)
 		if (skb->len && skb->len < msk->mss && !idle && !msk->nodelay &&
 		    skb_queue_is_last(&sk->sk_write_queue, skb))
 			break;
-		mytcp_transmit_skb(sk, skb);
+		mytcp_transmit_skb(sk, skb, "timeout");
 		msk->snd_nxt = cb->end_seq;
 		msk->snd_max = mytcp_seq_max(msk->snd_max, msk->snd_nxt);
 		msk->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
@@ -326,7 +335,7 @@ void mytcp_retransmit_head(struct sock *sk)
 	if (!msk->snd_wnd) {
 		struct sk_buff *skb = msk->send_head;
 
-		mytcp_transmit_skb(sk, skb);
+		mytcp_transmit_skb(sk, skb, "probe");
 		msk->snd_nxt = MYTCP_SKB_CB(skb)->end_seq;
 		msk->snd_max = mytcp_seq_max(msk->snd_max, msk->snd_nxt);
 		msk->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
@@ -346,7 +355,7 @@ void mytcp_retransmit_una(struct sock *sk)
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
 
 	if (skb && mytcp_seq_before(MYTCP_SKB_CB(skb)->seq, msk->snd_nxt)) {
-		mytcp_transmit_skb(sk, skb);
+		mytcp_transmit_skb(sk, skb, "fast");
 		mytcp_arm_rtx(sk);
 	}
 }
@@ -395,7 +404,7 @@ static void mytcp_send_ack_seq(struct sock *sk, u32 seq)
 	if (!skb)
 		return;
 	wnd = mytcp_select_window(sk);
-	mytcp_fill_header(skb, inet->inet_saddr, inet->inet_daddr,
+	mytcp_fill_header(sock_net(sk), skb, inet->inet_saddr, inet->inet_daddr,
 			  inet->inet_sport, inet->inet_dport, seq,
 			  msk->rcv_nxt, TCPHDR_ACK, wnd, NULL);
 	skb_set_owner_w(skb, sk);
@@ -443,7 +452,7 @@ void mytcp_send_active_reset(struct sock *sk, gfp_t gfp)
 	skb = mytcp_alloc_ctl_skb(sk, gfp);
 	if (!skb)
 		return;
-	mytcp_fill_header(skb, inet->inet_saddr, inet->inet_daddr,
+	mytcp_fill_header(sock_net(sk), skb, inet->inet_saddr, inet->inet_daddr,
 			  inet->inet_sport, inet->inet_dport, msk->snd_max,
 			  msk->rcv_nxt, TCPHDR_RST | TCPHDR_ACK, 0, NULL);
 	skb_set_owner_w(skb, sk);

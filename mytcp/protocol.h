@@ -366,7 +366,7 @@ void mytcp_tables_walk(struct net *net, mytcp_walk_sk_fn sk_fn,
 		       mytcp_walk_tw_fn tw_fn, void *arg);
 
 /* output.c */
-void mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb);
+void mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb, const char *why);
 void mytcp_push(struct sock *sk);
 void mytcp_send_ack(struct sock *sk);
 void mytcp_send_keepalive_probe(struct sock *sk);
@@ -388,6 +388,8 @@ u32 mytcp_receive_space(const struct sock *sk);
 int mytcp_v4_rcv(struct sk_buff *skb);
 int mytcp_v4_err(struct sk_buff *skb, u32 info);
 int mytcp_do_rcv(struct sock *sk, struct sk_buff *skb);
+void mytcp_drop(const struct net *net, const struct sk_buff *skb,
+		enum mytcp_mib_field reason);
 
 /* listen.c */
 int mytcp_listen_start(struct sock *sk, int backlog);

@@ -21,6 +21,7 @@
 
 #include "isn.h"
 #include "protocol.h"
+#include "trace.h"
 
 /**
  * mytcp_set_state - change a socket's state
@@ -34,6 +35,17 @@
  */
 void mytcp_set_state(struct sock *sk, int state)
 {
+	const struct inet_sock *inet = inet_sk(sk);
+	int old = sk->sk_state;
+
+	/*
+	 * From TIME_WAIT the socket closes but the connection lives on in
+	 * its TIME_WAIT entry, which reports its own end.
+	 */
+	if (old != state && old != TCP_TIME_WAIT)
+		trace_mytcp_state(sock_net(sk), inet->inet_saddr,
+				  inet->inet_sport, inet->inet_daddr,
+				  inet->inet_dport, old, state);
 	if (state == TCP_CLOSE) {
 		mytcp_ehash_remove(sk);
 		mytcp_lhash_remove(sk);

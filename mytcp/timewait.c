@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 
 #include "protocol.h"
+#include "trace.h"
 
 /**
  * mytcp_tw_put - drop a reference on a TIME_WAIT entry
@@ -30,6 +31,9 @@ void mytcp_tw_put(struct mytcp_tw *tw)
 static void mytcp_tw_unlink(struct mytcp_tw *tw)
 {
 	if (mytcp_tw_hash_remove(tw)) {
+		trace_mytcp_state(read_pnet(&tw->owner.net), tw->laddr,
+				  tw->lport, tw->raddr, tw->rport, TCP_TIME_WAIT,
+				  TCP_CLOSE);
 		mytcp_port_owner_del(&tw->owner);
 		mytcp_tw_put(tw);
 	}

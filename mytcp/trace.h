@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mytcp tracepoints: every state change, segment in and out, retransmission
+ * and drop, under events/mytcp/ in tracefs.  `mytcp trace` reads them to
+ * draw the ladder diagram of a connection.  Fields are flat (no structs) so
+ * that trace-cmd and perf decode them from the format files.
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM mytcp
+
+#if !defined(_MYTCP_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _MYTCP_TRACE_H
+
+#include <linux/tracepoint.h>
+
+#define mytcp_show_state(s)					\
+	__print_symbolic(s,					\
+			 { TCP_ESTABLISHED, "ESTABLISHED" },	\
+			 { TCP_SYN_SENT, "SYN_SENT" },		\
+			 { TCP_SYN_RECV, "SYN_RECV" },		\
+			 { TCP_FIN_WAIT1, "FIN_WAIT1" },	\
+			 { TCP_FIN_WAIT2, "FIN_WAIT2" },	\
+			 { TCP_TIME_WAIT, "TIME_WAIT" },	\
+			 { TCP_CLOSE, "CLOSE" },		\
+			 { TCP_CLOSE_WAIT, "CLOSE_WAIT" },	\
+			 { TCP_LAST_ACK, "LAST_ACK" },		\
+			 { TCP_LISTEN, "LISTEN" },		\
+			 { TCP_CLOSING, "CLOSING" })
+
+#define mytcp_show_flags(f)					\
+	__print_flags(f, "|",					\
+		      { TCPHDR_FIN, "FIN" }, { TCPHDR_SYN, "SYN" },	\
+		      { TCPHDR_RST, "RST" }, { TCPHDR_PSH, "PSH" },	\
+		      { TCPHDR_ACK, "ACK" }, { TCPHDR_URG, "URG" },	\
+		      { TCPHDR_ECE, "ECE" }, { TCPHDR_CWR, "CWR" })
+
+/* A connection (or a listener's request entry) changes state. */
+TRACE_EVENT(mytcp_state,
+	    TP_PROTO(const struct net *net, __be32 saddr, __be16 sport,
+		     __be32 daddr, __be16 dport, int oldstate, int newstate),
+	    TP_ARGS(net, saddr, sport, daddr, dport, oldstate, newstate),
+	    TP_STRUCT__entry(__field(__u32, netns)
+			     __field(__be32, saddr)
+			     __field(__be32, daddr)
+			     __field(__u16, sport)
+			     __field(__u16, dport)
+			     __field(int, oldstate)
+			     __field(int, newstate)),
+	    TP_fast_assign(__entry->netns = net->ns.inum;
+			   __entry->saddr = saddr;
+			   __entry->daddr = daddr;
+			   __entry->sport = ntohs(sport);
+			   __entry->dport = ntohs(dport);
+			   __entry->oldstate = oldstate;
+			   __entry->newstate = newstate),
+	    TP_printk("netns=%u %pI4:%u %pI4:%u %s -> %s", __entry->netns,
+		      &__entry->saddr, __entry->sport, &__entry->daddr,
+		      __entry->dport, mytcp_show_state(__entry->oldstate),
+		      mytcp_show_state(__entry->newstate))
+);
+
+/* One segment, as sent or as received (header fields in host order). */
+DECLARE_EVENT_CLASS(mytcp_segment_class,
+		    TP_PROTO(const struct net *net, __be32 saddr, __be16 sport,
+			     __be32 daddr, __be16 dport, u32 seq, u32 ack,
+			     u8 flags, u16 window, u32 len),
+		    TP_ARGS(net, saddr, sport, daddr, dport, seq, ack, flags,
+			    window, len),
+		    TP_STRUCT__entry(__field(__u32, netns)
+				     __field(__be32, saddr)
+				     __field(__be32, daddr)
+				     __field(__u16, sport)
+				     __field(__u16, dport)
+				     __field(__u32, seq)
+				     __field(__u32, ack)
+				     __field(__u8, flags)
+				     __field(__u16, window)
+				     __field(__u32, len)),
+		    TP_fast_assign(__entry->netns = net->ns.inum;
+				   __entry->saddr = saddr;
+				   __entry->daddr = daddr;
+				   __entry->sport = ntohs(sport);
+				   __entry->dport = ntohs(dport);
+				   __entry->seq = seq;
+				   __entry->ack = ack;
+				   __entry->flags = flags;
+				   __entry->window = window;
+				   __entry->len = len),
+		    TP_printk("netns=%u %pI4:%u %pI4:%u seq=%u ack=%u flags=%s win=%u len=%u",
+			      __entry->netns, &__entry->saddr, __entry->sport,
+			      &__entry->daddr, __entry->dport, __entry->seq,
+			      __entry->ack, mytcp_show_flags(__entry->flags),
+			      __entry->window, __entry->len)
+);
+
+DEFINE_EVENT(mytcp_segment_class, mytcp_segment_out,
+	     TP_PROTO(const struct net *net, __be32 saddr, __be16 sport,
+		      __be32 daddr, __be16 dport, u32 seq, u32 ack, u8 flags,
+		      u16 window, u32 len),
+	     TP_ARGS(net, saddr, sport, daddr, dport, seq, ack, flags, window,
+		     len)
+);
+
+DEFINE_EVENT(mytcp_segment_class, mytcp_segment_in,
+	     TP_PROTO(const struct net *net, __be32 saddr, __be16 sport,
+		      __be32 daddr, __be16 dport, u32 seq, u32 ack, u8 flags,
+		      u16 window, u32 len),
+	     TP_ARGS(net, saddr, sport, daddr, dport, seq, ack, flags, window,
+		     len)
+);
+
+/* A segment of the write queue goes out again: "timeout", "fast"... */
+TRACE_EVENT(mytcp_retransmit,
+	    TP_PROTO(const struct sock *sk, u32 seq, u32 len, const char *why,
+		     u32 rto_us),
+	    TP_ARGS(sk, seq, len, why, rto_us),
+	    TP_STRUCT__entry(__field(__u32, netns)
+			     __field(__be32, saddr)
+			     __field(__be32, daddr)
+			     __field(__u16, sport)
+			     __field(__u16, dport)
+			     __field(__u32, seq)
+			     __field(__u32, len)
+			     __string(why, why)
+			     __field(__u32, rto_us)),
+	    TP_fast_assign(__entry->netns = sock_net(sk)->ns.inum;
+			   __entry->saddr = inet_sk(sk)->inet_saddr;
+			   __entry->daddr = inet_sk(sk)->inet_daddr;
+			   __entry->sport = ntohs(inet_sk(sk)->inet_sport);
+			   __entry->dport = ntohs(inet_sk(sk)->inet_dport);
+			   __entry->seq = seq;
+			   __entry->len = len;
+			   __assign_str(why, why);
+			   __entry->rto_us = rto_us),
+	    TP_printk("netns=%u %pI4:%u %pI4:%u seq=%u len=%u why=%s rto_us=%u",
+		      __entry->netns, &__entry->saddr, __entry->sport,
+		      &__entry->daddr, __entry->dport, __entry->seq,
+		      __entry->len, __get_str(why), __entry->rto_us)
+);
+
+/* A received segment is dropped; the reason is its counter's name. */
+TRACE_EVENT(mytcp_drop,
+	    TP_PROTO(const struct net *net, __be32 saddr, __be16 sport,
+		     __be32 daddr, __be16 dport, const char *reason),
+	    TP_ARGS(net, saddr, sport, daddr, dport, reason),
+	    TP_STRUCT__entry(__field(__u32, netns)
+			     __field(__be32, saddr)
+			     __field(__be32, daddr)
+			     __field(__u16, sport)
+			     __field(__u16, dport)
+			     __string(reason, reason)),
+	    TP_fast_assign(__entry->netns = net->ns.inum;
+			   __entry->saddr = saddr;
+			   __entry->daddr = daddr;
+			   __entry->sport = ntohs(sport);
+			   __entry->dport = ntohs(dport);
+			   __assign_str(reason, reason)),
+	    TP_printk("netns=%u %pI4:%u %pI4:%u reason=%s", __entry->netns,
+		      &__entry->saddr, __entry->sport, &__entry->daddr,
+		      __entry->dport, __get_str(reason))
+);
+
+#endif /* _MYTCP_TRACE_H */
+
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE trace
+#include <trace/define_trace.h>
