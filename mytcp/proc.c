@@ -32,6 +32,35 @@ static void mytcp_proc_timer(const struct mytcp_sock *msk, int *tr,
 		*when = time_after(*when, jiffies) ? *when - jiffies : 0;
 }
 
+/* A listener's half-open connections, as SYN_RECV rows. */
+static void mytcp_proc_requests(struct sock *sk, struct mytcp_proc_walk *w)
+{
+	const struct mytcp_request *req;
+	const struct mytcp_sock *msk = mytcp_sk(sk);
+
+	local_bh_disable();
+	bh_lock_sock(sk);
+	/* a process may be changing the queue: skip it this time */
+	if (!sock_owned_by_user(sk)) {
+		list_for_each_entry(req, &msk->syn_queue, node) {
+			long delta = (long)(req->expires - jiffies);
+
+			seq_printf(w->seq,
+				   "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %d %d %pK\n",
+				   w->row++, req->laddr, ntohs(req->lport),
+				   req->raddr, ntohs(req->rport), TCP_SYN_RECV,
+				   0, 0, 1,
+				   jiffies_delta_to_clock_t(delta > 0 ? delta : 0),
+				   req->retries,
+				   from_kuid_munged(seq_user_ns(w->seq),
+						    sock_i_uid(sk)),
+				   0, 0, 0, req);
+		}
+	}
+	bh_unlock_sock(sk);
+	local_bh_enable();
+}
+
 static void mytcp_proc_sk(struct sock *sk, void *arg)
 {
 	struct mytcp_proc_walk *w = arg;
@@ -60,6 +89,8 @@ static void mytcp_proc_sk(struct sock *sk, void *arg)
 		   from_kuid_munged(seq_user_ns(w->seq), sock_i_uid(sk)), 0,
 		   sock_i_ino(sk), refcount_read(&sk->sk_refcnt), sk,
 		   (u32)(mytcp_current_rto_us(sk) / USEC_PER_MSEC), msk->cc.cwnd);
+	if (state == TCP_LISTEN)
+		mytcp_proc_requests(sk, w);
 }
 
 static void mytcp_proc_tw(struct mytcp_tw *tw, void *arg)
