@@ -290,6 +290,7 @@ static void mytcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 	}
 	/* RFC 7323 section 2.2: the window of a SYN is not scaled */
 	msk->snd_wnd = cb->wnd;
+	msk->max_snd_wnd = msk->snd_wnd;
 	msk->snd_wl1 = cb->seq;
 	msk->snd_wl2 = cb->ack;
 
@@ -361,12 +362,12 @@ static void mytcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		if (cb->seq == msk->rcv_nxt)
 			mytcp_reset(sk);
 		else
-			mytcp_send_ack(sk);	/* challenge ACK */
+			mytcp_send_challenge_ack(sk);
 		goto drop;
 	}
 	/* fourth: a SYN here is answered by a challenge ACK (RFC 5961 4.2) */
 	if (cb->flags & TCPHDR_SYN) {
-		mytcp_send_ack(sk);
+		mytcp_send_challenge_ack(sk);
 		goto drop;
 	}
 	/* fifth: ACK */
@@ -387,9 +388,14 @@ static void mytcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 			sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
 		}
 	}
-	if (mytcp_seq_after(cb->ack, msk->snd_max)) {
-		/* acknowledges something not yet sent */
-		mytcp_send_ack(sk);
+	/*
+	 * RFC 5961 section 5.2: an ACK of something not yet sent, or older
+	 * than any window the peer could still be answering, is challenged.
+	 */
+	if (mytcp_seq_after(cb->ack, msk->snd_max) ||
+	    mytcp_seq_before(cb->ack, msk->snd_una - msk->max_snd_wnd)) {
+		mytcp_drop(net, skb, MYTCP_MIB_DROP_NOT_ACCEPTABLE);
+		mytcp_send_challenge_ack(sk);
 		goto drop;
 	}
 	if (mytcp_ack_acceptable(msk->snd_una, msk->snd_max, cb->ack)) {
@@ -405,6 +411,7 @@ static void mytcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	if (mytcp_window_update_ok(msk->snd_wl1, msk->snd_wl2, cb->seq,
 				   cb->ack)) {
 		msk->snd_wnd = (u32)cb->wnd << msk->snd_wscale;
+		msk->max_snd_wnd = max(msk->max_snd_wnd, msk->snd_wnd);
 		msk->snd_wl1 = cb->seq;
 		msk->snd_wl2 = cb->ack;
 	}

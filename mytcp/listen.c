@@ -181,6 +181,7 @@ static struct sock *mytcp_create_child(struct sock *listener,
 		msk->rcv_wscale = MYTCP_RCV_WSCALE;
 	}
 	msk->snd_wnd = (u32)cb->wnd << msk->snd_wscale;
+	msk->max_snd_wnd = max_t(u32, msk->snd_wnd, req->snd_wnd);
 	msk->snd_wl1 = cb->seq;
 	msk->snd_wl2 = cb->ack;
 

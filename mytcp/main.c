@@ -35,6 +35,8 @@ static const char *const mytcp_mib_names[MYTCP_MIB_MAX] = {
 	[MYTCP_MIB_OUTRSTS]			= "OutRsts",
 	[MYTCP_MIB_INCSUMERRORS]		= "InCsumErrors",
 	[MYTCP_MIB_TIMEWAITS]			= "TimeWaits",
+	[MYTCP_MIB_CHALLENGEACKS]		= "ChallengeAcks",
+	[MYTCP_MIB_CHALLENGEACKS_LIMITED]	= "ChallengeAcksLimited",
 	[MYTCP_MIB_DROP_SHORT]			= "DropShort",
 	[MYTCP_MIB_DROP_BAD_DOFF]		= "DropBadDataOffset",
 	[MYTCP_MIB_DROP_BAD_FLAGS]		= "DropBadFlags",
@@ -101,6 +103,8 @@ static int __net_init mytcp_net_init(struct net *net)
 	mn->rto_min_ms = 200;
 	mn->rto_max_ms = 120 * MSEC_PER_SEC;
 	mn->max_syn_backlog = 256;
+	mn->challenge_ack_limit = 1000;
+	atomic_set(&mn->challenge_count, 0);
 
 	mn->mib = __alloc_percpu(sizeof(unsigned long) * MYTCP_MIB_MAX,
 				 __alignof__(unsigned long));

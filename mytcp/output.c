@@ -425,6 +425,36 @@ void mytcp_send_ack(struct sock *sk)
 }
 
 /**
+ * mytcp_send_challenge_ack - RFC 5961: answer a suspicious segment with an ACK
+ * @sk: the socket, locked
+ *
+ * A RST in the window but not at RCV.NXT, a SYN in a synchronized state
+ * or an ACK outside [SND.UNA - MAX.SND.WND, SND.NXT] is answered with an
+ * ACK naming what we expect: a real peer then sends the exact segment, a
+ * blind attacker learns nothing.  At most net.mytcp.challenge_ack_limit
+ * per second per namespace (RFC 5961 section 7), so they cannot be used
+ * to flood.
+ */
+void mytcp_send_challenge_ack(struct sock *sk)
+{
+	struct net *net = sock_net(sk);
+	struct mytcp_net *mn = mytcp_pernet(net);
+	unsigned long now = jiffies / HZ;
+
+	if (READ_ONCE(mn->challenge_second) != now) {
+		WRITE_ONCE(mn->challenge_second, now);
+		atomic_set(&mn->challenge_count, 0);
+	}
+	if (atomic_inc_return(&mn->challenge_count) >
+	    READ_ONCE(mn->challenge_ack_limit)) {
+		mytcp_inc_stats(net, MYTCP_MIB_CHALLENGEACKS_LIMITED);
+		return;
+	}
+	mytcp_inc_stats(net, MYTCP_MIB_CHALLENGEACKS);
+	mytcp_send_ack(sk);
+}
+
+/**
  * mytcp_send_keepalive_probe - an ACK the peer must answer
  * @sk: the socket, locked
  *

@@ -129,6 +129,7 @@ struct mytcp_request {
  * @snd_max: highest sequence number sent; SND.NXT goes back to SND.UNA on
  *	a retransmission timeout, this does not
  * @snd_wnd: SND.WND, in bytes (already scaled)
+ * @max_snd_wnd: the largest window the peer offered (RFC 5961 MAX.SND.WND)
  * @snd_wl1: SND.WL1, SEG.SEQ of the last window update
  * @snd_wl2: SND.WL2, SEG.ACK of the last window update
  * @iss: ISS
@@ -184,6 +185,7 @@ struct mytcp_sock {
 	u32 snd_nxt;
 	u32 snd_max;
 	u32 snd_wnd;
+	u32 max_snd_wnd;
 	u32 snd_wl1;
 	u32 snd_wl2;
 	u32 iss;
@@ -285,6 +287,8 @@ enum mytcp_mib_field {
 	MYTCP_MIB_OUTRSTS,
 	MYTCP_MIB_INCSUMERRORS,
 	MYTCP_MIB_TIMEWAITS,
+	MYTCP_MIB_CHALLENGEACKS,
+	MYTCP_MIB_CHALLENGEACKS_LIMITED,
 	MYTCP_MIB_DROP_SHORT,
 	MYTCP_MIB_DROP_BAD_DOFF,
 	MYTCP_MIB_DROP_BAD_FLAGS,
@@ -309,6 +313,10 @@ enum mytcp_mib_field {
  * @rto_min_ms: lower bound on the RTO
  * @rto_max_ms: upper bound on the RTO
  * @max_syn_backlog: upper bound on a listener's SYN queue
+ * @challenge_ack_limit: challenge ACKs sent per second, at most (RFC 5961
+ *	section 7)
+ * @challenge_second: the second @challenge_count counts in
+ * @challenge_count: challenge ACKs sent in @challenge_second
  * @sysctl_hdr: the net.mytcp sysctl table of this namespace
  * @mib: counters, per CPU
  */
@@ -321,6 +329,9 @@ struct mytcp_net {
 	int rto_min_ms;
 	int rto_max_ms;
 	int max_syn_backlog;
+	int challenge_ack_limit;
+	unsigned long challenge_second;
+	atomic_t challenge_count;
 	struct ctl_table_header *sysctl_hdr;
 	unsigned long __percpu *mib;
 };
@@ -369,6 +380,7 @@ void mytcp_tables_walk(struct net *net, mytcp_walk_sk_fn sk_fn,
 void mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb, const char *why);
 void mytcp_push(struct sock *sk);
 void mytcp_send_ack(struct sock *sk);
+void mytcp_send_challenge_ack(struct sock *sk);
 void mytcp_send_keepalive_probe(struct sock *sk);
 void mytcp_ack_soon(struct sock *sk, bool now);
 void mytcp_send_active_reset(struct sock *sk, gfp_t gfp);
