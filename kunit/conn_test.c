@@ -504,6 +504,47 @@ static void conn_time_wait_expiry(struct kunit *test)
 }
 
 /*
+ * While in TIME-WAIT the connection's local port stays taken, so that no
+ * new incarnation reuses the 4-tuple (RFC 9293 section 3.6.1); once
+ * TIME-WAIT ends the port is free again.
+ */
+static void conn_time_wait_holds_port(struct kunit *test)
+{
+#if CONN_TEST_MYTCP
+	struct conn_ctx *c = test->priv;
+	struct sockaddr_in tuple;
+	struct socket *other;
+	char buf[8];
+
+	make_pair(test, c);
+	tuple = c->cli_addr;
+	mytcp_pernet(&init_net)->time_wait_ms = TW_SHORT_MS * 2;
+	KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(c->cli, SHUT_WR), 0);
+	KUNIT_ASSERT_EQ(test, conn_recv(c->srv, buf, sizeof(buf), 0), 0);
+	KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(c->srv, SHUT_WR), 0);
+	KUNIT_ASSERT_TRUE(test, expect_conn_state(test, "client", &c->cli_addr,
+						  &c->srv_addr,
+						  TCP_TIME_WAIT));
+	/* the socket itself goes; the TIME-WAIT entry keeps the port */
+	release(&c->cli);
+	new_sock(test, &other);
+	KUNIT_EXPECT_EQ(test, kernel_bind(other, (struct sockaddr *)&tuple,
+					  sizeof(tuple)), -EADDRINUSE);
+	sock_release(other);
+
+	expect_conn_state(test, "client", &c->cli_addr, &c->srv_addr,
+			  TCP_CLOSE);
+	new_sock(test, &other);
+	KUNIT_EXPECT_EQ(test, kernel_bind(other, (struct sockaddr *)&tuple,
+					  sizeof(tuple)), 0);
+	sock_release(other);
+	mytcp_pernet(&init_net)->time_wait_ms = TW_DEFAULT_MS;
+#else
+	kunit_skip(test, "TCP's TIME-WAIT length is fixed at 60 s");
+#endif
+}
+
+/*
  * RFC 9293 section 3.6, figure 12 seen from the other side: the server
  * closes first (a full close, so its end becomes an orphan), the client
  * reads end of file in CLOSE-WAIT and closes in turn; the server's
@@ -633,20 +674,58 @@ static void conn_send_after_shutdown(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, conn_send(c->cli, "x", 1), -EPIPE);
 }
 
-/* The listener's port is taken; connect on a connected socket fails. */
-static void conn_port_in_use(struct kunit *test)
+/* A listener's port is taken: bind() to it fails (RFC 9293 3.10.1). */
+static void conn_bind_in_use(struct kunit *test)
 {
 	struct conn_ctx *c = test->priv;
 	struct sockaddr_in sin = loopback(c->port);
 	struct socket *other;
 
-	make_pair(test, c);
+	start_listener(test, c);
 	new_sock(test, &other);
 	KUNIT_EXPECT_EQ(test, kernel_bind(other, (struct sockaddr *)&sin,
 					  sizeof(sin)), -EADDRINUSE);
+	/* and with SO_REUSEADDR too: the holder is listening */
+	sock_set_reuseaddr(other->sk);
+	KUNIT_EXPECT_EQ(test, kernel_bind(other, (struct sockaddr *)&sin,
+					  sizeof(sin)), -EADDRINUSE);
 	sock_release(other);
+}
+
+/*
+ * Two sockets may share a port with SO_REUSEADDR while neither listens,
+ * but only one of them may then listen on it.
+ */
+static void conn_listen_conflict(struct kunit *test)
+{
+	struct conn_ctx *c = test->priv;
+	struct sockaddr_in sin = loopback(c->port);
+	struct socket *other;
+
+	new_sock(test, &c->lsn);
+	new_sock(test, &other);
+	sock_set_reuseaddr(c->lsn->sk);
+	sock_set_reuseaddr(other->sk);
+	KUNIT_EXPECT_EQ(test, kernel_bind(c->lsn, (struct sockaddr *)&sin,
+					  sizeof(sin)), 0);
+	KUNIT_EXPECT_EQ(test, kernel_bind(other, (struct sockaddr *)&sin,
+					  sizeof(sin)), 0);
+	KUNIT_EXPECT_EQ(test, kernel_listen(c->lsn, 8), 0);
+	KUNIT_EXPECT_EQ(test, kernel_listen(other, 8), -EADDRINUSE);
+	KUNIT_EXPECT_EQ(test, sock_state(other), TCP_CLOSE);
+	sock_release(other);
+}
+
+/* RFC 9293 section 3.10.1: OPEN on an open connection is an error. */
+static void conn_connect_twice(struct kunit *test)
+{
+	struct conn_ctx *c = test->priv;
+	struct sockaddr_in sin = loopback(c->port);
+
+	make_pair(test, c);
 	KUNIT_EXPECT_EQ(test, kernel_connect(c->cli, (struct sockaddr *)&sin,
 					     sizeof(sin), 0), -EISCONN);
+	KUNIT_EXPECT_EQ(test, sock_state(c->cli), TCP_ESTABLISHED);
 }
 
 /* accept() with nothing pending, non-blocking: EAGAIN at once. */
@@ -716,13 +795,16 @@ static struct kunit_case conn_test_cases[] = {
 	KUNIT_CASE(conn_data_then_eof),
 	KUNIT_CASE(conn_active_close),
 	KUNIT_CASE(conn_time_wait_expiry),
+	KUNIT_CASE(conn_time_wait_holds_port),
 	KUNIT_CASE(conn_passive_close),
 	KUNIT_CASE(conn_simultaneous_close),
 	KUNIT_CASE(conn_refused),
 	KUNIT_CASE(conn_linger_zero_reset),
 	KUNIT_CASE(conn_recv_timeout),
 	KUNIT_CASE(conn_send_after_shutdown),
-	KUNIT_CASE(conn_port_in_use),
+	KUNIT_CASE(conn_bind_in_use),
+	KUNIT_CASE(conn_listen_conflict),
+	KUNIT_CASE(conn_connect_twice),
 	KUNIT_CASE(conn_accept_nonblock),
 	KUNIT_CASE(conn_accept_queue),
 	{}

@@ -72,6 +72,13 @@ tree=$cache/$pkg
 stamp=$cache/.unpacked
 mkdir -p "$cache"
 
+# One run at a time per cache: runs share the tree's net/mytcp.
+exec 9> "$cache/.lock"
+if ! flock -n 9; then
+	echo "kunit.sh: waiting for another run using $cache"
+	flock 9
+fi
+
 # --- the kernel tree, unpacked once ----------------------------------------
 if [ ! -e "$stamp" ]; then
 	echo "kunit.sh: unpacking $tarball into $cache"
@@ -94,7 +101,9 @@ for f in "$repo"/mytcp/*.c "$repo"/mytcp/*.h "$repo"/mytcp/Kbuild \
 	case "$f" in
 	*.mod.c) continue ;;	# left over from an out-of-tree build
 	esac
-	[ -f "$f" ] && ln -sf "$f" "$mod/$(basename "$f")"
+	if [ -f "$f" ]; then
+		ln -sf "$f" "$mod/$(basename "$f")"
+	fi
 done
 shopt -u nullglob
 [ -e "$mod/Kconfig" ] || die "$repo/mytcp/Kconfig is missing"
@@ -115,6 +124,7 @@ fi
 ln -sf "$repo/include/uapi/linux/mytcp.h" "$tree/include/uapi/linux/mytcp.h"
 grep -qxF 'source "net/mytcp/Kconfig"' "$tree/net/Kconfig" ||
 	echo 'source "net/mytcp/Kconfig"' >> "$tree/net/Kconfig"
+# shellcheck disable=SC2016 # make's $(...), not the shell's
 grep -qxF 'obj-$(CONFIG_MYTCP) += mytcp/' "$tree/net/Makefile" ||
 	echo 'obj-$(CONFIG_MYTCP) += mytcp/' >> "$tree/net/Makefile"
 
