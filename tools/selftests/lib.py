@@ -41,6 +41,8 @@ PROTO = PROTOS.get(PROTO_NAME, socket.IPPROTO_TCP)
 
 ADDR_A = "10.0.1.1"
 ADDR_B = "10.0.1.2"
+MAC_A = "02:00:0a:00:01:01"
+MAC_B = "02:00:0a:00:01:02"
 
 # TCP_* state numbers, as /proc/net/tcp prints them (in hex)
 ESTABLISHED, SYN_SENT, SYN_RECV, FIN_WAIT1, FIN_WAIT2, TIME_WAIT, CLOSE, \
@@ -138,12 +140,16 @@ def netpair():
     tag = "st%d" % os.getpid()
     a, b = Netns(tag + "a", ADDR_A), Netns(tag + "b", ADDR_B)
     ip_batch(["netns add " + a.name, "netns add " + b.name])
-    ip_batch(["link add va netns %s type veth peer name vb netns %s"
-              % (a.name, b.name)])
+    # fixed MACs and permanent neighbour entries: no ARP, so netem delay or
+    # loss on a link affects only the segments of the test
+    ip_batch(["link add va address %s netns %s type veth peer name vb address %s netns %s"
+              % (MAC_A, a.name, MAC_B, b.name)])
     ip_batch(["link set lo up", "addr add %s/24 dev va" % ADDR_A,
-              "link set va up"], a)
+              "link set va up",
+              "neigh replace %s lladdr %s dev va nud permanent" % (ADDR_B, MAC_B)], a)
     ip_batch(["link set lo up", "addr add %s/24 dev vb" % ADDR_B,
-              "link set vb up"], b)
+              "link set vb up",
+              "neigh replace %s lladdr %s dev vb nud permanent" % (ADDR_A, MAC_A)], b)
     a.open()
     b.open()
     _pair = (a, b)
@@ -237,23 +243,37 @@ def listener(netns=None, addr="0.0.0.0", port=0, backlog=128, reuse=False):
     return s, s.getsockname()[1]
 
 
+def bconnect(s, addr, timeout=10):
+    """A real blocking connect(2), bounded by SO_SNDTIMEO.
+
+    (Python's settimeout() makes the fd non-blocking and connects through
+    EINPROGRESS and poll: a different kernel path, and it leaves the socket
+    in SS_CONNECTING, so a later connect() behaves differently.)"""
+    s.setblocking(True)
+    set_timeval(s, socket.SO_SNDTIMEO, timeout)
+    try:
+        s.connect(addr)
+    finally:
+        set_timeval(s, socket.SO_SNDTIMEO, 0)
+
+
 def connected(client_ns=None, server_ns=None, server_addr=None, timeout=10):
     """A connected pair: returns (client, server side, listener).
 
-    Defaults: client in A, server in B (the veth pair)."""
+    Defaults: client in A, server in B (the veth pair).  All three sockets
+    are blocking, with no timeout."""
     if client_ns is None and server_ns is None:
         client_ns, server_ns = netpair()
     if server_addr is None:
         server_addr = server_ns.addr if server_ns else "127.0.0.1"
     lst, port = listener(server_ns)
     c = sock(client_ns)
-    c.settimeout(timeout)
-    c.connect((server_addr, port))
-    c.settimeout(None)
+    bconnect(c, (server_addr, port), timeout)
     lst.settimeout(timeout)
     s, _ = lst.accept()
     track(s)
     s.settimeout(None)
+    lst.settimeout(None)
     return c, s, lst
 
 

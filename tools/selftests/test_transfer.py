@@ -122,8 +122,7 @@ def sequential_connections():
     lst.settimeout(10)
     for i in range(1000):
         c = lib.sock(a)
-        c.settimeout(10)
-        c.connect((lib.ADDR_B, port))
+        lib.bconnect(c, (lib.ADDR_B, port))
         s, peer = lst.accept()
         s.settimeout(10)
         msg = struct.pack("!IIQ", i, peer[1], 0x5eed ^ i)
