@@ -470,6 +470,25 @@ drop:
 }
 
 /**
+ * mytcp_backlog_rcv - sk_backlog_rcv: a segment queued while a process
+ *	owned the socket, now run from release_sock()
+ * @sk: the socket, owned by the process releasing it
+ * @skb: the segment
+ *
+ * release_sock() runs this with BHs on; the receive path takes the locks
+ * softirqs take (a child's socket lock, table buckets), so turn them off.
+ *
+ * Return: 0.
+ */
+int mytcp_backlog_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	local_bh_disable();
+	mytcp_do_rcv(sk, skb);
+	local_bh_enable();
+	return 0;
+}
+
+/**
  * mytcp_do_rcv - process one segment for a socket (also sk_backlog_rcv)
  * @sk: the socket, locked by its owner or bh-locked and not owned
  * @skb: the segment, its control block filled in and its header pulled
@@ -515,8 +534,14 @@ int mytcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 }
 
-/* Hand a segment to a socket: now, or through its backlog if it is busy. */
-static void mytcp_deliver(struct sock *sk, struct sk_buff *skb)
+/**
+ * mytcp_deliver - hand a segment to a socket, or to its backlog if busy
+ * @sk: the socket, referenced by the caller
+ * @skb: the segment; consumed
+ *
+ * Called with BHs off (softirq, or mytcp_backlog_rcv()).
+ */
+void mytcp_deliver(struct sock *sk, struct sk_buff *skb)
 {
 	bh_lock_sock_nested(sk);
 	if (!sock_owned_by_user(sk)) {

@@ -9,7 +9,9 @@
  * new incarnation of the same 4-tuple start above the old one's numbers.
  */
 
+#include <linux/kernel.h>
 #include <linux/ktime.h>
+#include <linux/timekeeping.h>
 #include <linux/math64.h>
 #include <linux/net.h>
 #include <linux/random.h>
@@ -17,6 +19,26 @@
 #include "isn.h"
 
 static siphash_aligned_key_t mytcp_isn_key;
+static siphash_aligned_key_t mytcp_cookie_key;
+
+/*
+ * SYN cookies: when a listener's SYN queue is full, the SYN+ACK's ISS
+ * carries what the request entry would have held, so no state is kept
+ * for a SYN until its ACK proves the peer's address (the flood's sources
+ * are spoofed and never answer).  Layout of the 32 bits:
+ *   31..11  21 bits of SipHash(4-tuple, IRS, t) with a secret key
+ *   10..8   t mod 8, t counting 64-second periods
+ *   7       the peer offered window scaling
+ *   6..3    its window scale
+ *   2..0    index of its MSS in mytcp_cookie_mss[]
+ * A cookie is good for the period it was made in and the next.
+ */
+static const u16 mytcp_cookie_mss[8] = {
+	536, 1200, 1360, 1440, 1460, 4312, 8960, 65483
+};
+
+#define MYTCP_COOKIE_T_SHIFT	8
+#define MYTCP_COOKIE_HASH_SHIFT	11
 
 /**
  * mytcp_isn_calc - the RFC 6528 function itself, for a given key and time
@@ -52,4 +74,130 @@ u32 mytcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
 	net_get_random_once(&mytcp_isn_key, sizeof(mytcp_isn_key));
 	return mytcp_isn_calc(&mytcp_isn_key, saddr, daddr, sport, dport,
 			      ktime_get_real_ns());
+}
+
+static u32 mytcp_cookie_hash(const siphash_key_t *key, __be32 laddr,
+			     __be32 raddr, __be16 lport, __be16 rport, u32 irs,
+			     u32 t)
+{
+	u32 ports = (u32)ntohs(lport) << 16 | ntohs(rport);
+	u64 a = (u64)(__force u32)laddr << 32 | (__force u32)raddr;
+	u64 b = (u64)ports << 32 | irs;
+
+	return (u32)siphash_3u64(a, b, t, key) >> MYTCP_COOKIE_HASH_SHIFT;
+}
+
+/**
+ * mytcp_cookie_make - the ISS of a SYN+ACK sent without a request entry
+ * @key: secret key
+ * @laddr: local address
+ * @raddr: remote address
+ * @lport: local port
+ * @rport: remote port
+ * @irs: the SYN's sequence number
+ * @t: the current 64-second period
+ * @info: the SYN's MSS and window scale
+ *
+ * Return: the cookie.
+ */
+u32 mytcp_cookie_make(const siphash_key_t *key, __be32 laddr, __be32 raddr,
+		      __be16 lport, __be16 rport, u32 irs, u32 t,
+		      const struct mytcp_cookie_info *info)
+{
+	u32 idx = 0, i;
+
+	for (i = 0; i < ARRAY_SIZE(mytcp_cookie_mss); i++)
+		if (mytcp_cookie_mss[i] <= info->mss)
+			idx = i;
+	return mytcp_cookie_hash(key, laddr, raddr, lport, rport, irs, t) <<
+		MYTCP_COOKIE_HASH_SHIFT |
+	       (t & 7) << MYTCP_COOKIE_T_SHIFT |
+	       (u32)info->wscale_ok << 7 | (info->wscale & 0xf) << 3 | idx;
+}
+
+/**
+ * mytcp_cookie_check - is the ACK's SEG.ACK - 1 a cookie we made?
+ * @key: secret key
+ * @laddr: local address
+ * @raddr: remote address
+ * @lport: local port
+ * @rport: remote port
+ * @irs: SEG.SEQ - 1 of the ACK (the SYN's sequence number)
+ * @cookie: SEG.ACK - 1 of the ACK
+ * @now_t: the current 64-second period
+ * @info: filled with the SYN's MSS and window scale when valid
+ *
+ * Return: true for a cookie of this 4-tuple and IRS made in this period or
+ * the one before.
+ */
+bool mytcp_cookie_check(const siphash_key_t *key, __be32 laddr, __be32 raddr,
+			__be16 lport, __be16 rport, u32 irs, u32 cookie,
+			u32 now_t, struct mytcp_cookie_info *info)
+{
+	u32 t_low = (cookie >> MYTCP_COOKIE_T_SHIFT) & 7;
+	u32 t;
+
+	if (t_low == (now_t & 7))
+		t = now_t;
+	else if (t_low == ((now_t - 1) & 7))
+		t = now_t - 1;
+	else
+		return false;
+	if (cookie >> MYTCP_COOKIE_HASH_SHIFT !=
+	    mytcp_cookie_hash(key, laddr, raddr, lport, rport, irs, t))
+		return false;
+	info->mss = mytcp_cookie_mss[cookie & 7];
+	info->wscale_ok = cookie & BIT(7);
+	info->wscale = (cookie >> 3) & 0xf;
+	return true;
+}
+
+/* One call site for the once: each get_random_once() site has its own flag */
+static const siphash_key_t *mytcp_cookie_secret(void)
+{
+	net_get_random_once(&mytcp_cookie_key, sizeof(mytcp_cookie_key));
+	return &mytcp_cookie_key;
+}
+
+static u32 mytcp_cookie_period(void)
+{
+	return (u32)(ktime_get_seconds() >> 6);
+}
+
+/**
+ * mytcp_syncookie - mytcp_cookie_make() with the boot key and the clock
+ * @laddr: local address
+ * @raddr: remote address
+ * @lport: local port
+ * @rport: remote port
+ * @irs: the SYN's sequence number
+ * @info: the SYN's MSS and window scale
+ *
+ * Return: the ISS for the SYN+ACK.
+ */
+u32 mytcp_syncookie(__be32 laddr, __be32 raddr, __be16 lport, __be16 rport,
+		    u32 irs, const struct mytcp_cookie_info *info)
+{
+	return mytcp_cookie_make(mytcp_cookie_secret(), laddr, raddr, lport, rport,
+				 irs, mytcp_cookie_period(), info);
+}
+
+/**
+ * mytcp_syncookie_ok - mytcp_cookie_check() with the boot key and the clock
+ * @laddr: local address
+ * @raddr: remote address
+ * @lport: local port
+ * @rport: remote port
+ * @irs: SEG.SEQ - 1 of the ACK
+ * @cookie: SEG.ACK - 1 of the ACK
+ * @info: filled when valid
+ *
+ * Return: true for a valid cookie.
+ */
+bool mytcp_syncookie_ok(__be32 laddr, __be32 raddr, __be16 lport,
+			__be16 rport, u32 irs, u32 cookie,
+			struct mytcp_cookie_info *info)
+{
+	return mytcp_cookie_check(mytcp_cookie_secret(), laddr, raddr, lport, rport,
+				  irs, cookie, mytcp_cookie_period(), info);
 }

@@ -9,4 +9,28 @@ u32 mytcp_isn_calc(const siphash_key_t *key, __be32 saddr, __be32 daddr,
 		   __be16 sport, __be16 dport, u64 now_ns);
 u32 mytcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
 
+/**
+ * struct mytcp_cookie_info - what a SYN cookie carries of the SYN
+ * @mss: MSS the peer announced, rounded down to a table entry
+ * @wscale_ok: the peer offered window scaling
+ * @wscale: the peer's window scale
+ */
+struct mytcp_cookie_info {
+	u16 mss;
+	bool wscale_ok;
+	u8 wscale;
+};
+
+u32 mytcp_cookie_make(const siphash_key_t *key, __be32 laddr, __be32 raddr,
+		      __be16 lport, __be16 rport, u32 irs, u32 t,
+		      const struct mytcp_cookie_info *info);
+bool mytcp_cookie_check(const siphash_key_t *key, __be32 laddr, __be32 raddr,
+			__be16 lport, __be16 rport, u32 irs, u32 cookie,
+			u32 now_t, struct mytcp_cookie_info *info);
+u32 mytcp_syncookie(__be32 laddr, __be32 raddr, __be16 lport, __be16 rport,
+		    u32 irs, const struct mytcp_cookie_info *info);
+bool mytcp_syncookie_ok(__be32 laddr, __be32 raddr, __be16 lport,
+			__be16 rport, u32 irs, u32 cookie,
+			struct mytcp_cookie_info *info);
+
 #endif /* _MYTCP_ISN_H */

@@ -130,7 +130,7 @@ static struct sock *mytcp_create_child(struct sock *listener,
 	child->sk_type = SOCK_STREAM;
 	child->sk_protocol = IPPROTO_MYTCP;
 	child->sk_destruct = inet_sock_destruct;
-	child->sk_backlog_rcv = mytcp_do_rcv;
+	child->sk_backlog_rcv = mytcp_backlog_rcv;
 	child->sk_rcvbuf = listener->sk_rcvbuf;
 	child->sk_sndbuf = listener->sk_sndbuf;
 	child->sk_userlocks = listener->sk_userlocks;
@@ -206,6 +206,32 @@ static struct sock *mytcp_create_child(struct sock *listener,
 	return child;
 }
 
+/* Fill a request from its SYN (or, for a cookie, from the ACK's numbers). */
+static void mytcp_req_init(struct sock *sk, struct sk_buff *skb,
+			   struct mytcp_request *req, u32 irs, u16 mss,
+			   bool wscale_ok, u8 wscale)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	u16 advmss;
+
+	req->laddr = iph->daddr;
+	req->raddr = iph->saddr;
+	req->lport = th->dest;
+	req->rport = th->source;
+	req->irs = irs;
+	req->snd_wnd = MYTCP_SKB_CB(skb)->wnd;
+	req->mss = mss ? mss : MYTCP_DEFAULT_MSS;
+	req->wscale_ok = wscale_ok;
+	req->snd_wscale = wscale;
+	req->dif = inet_iif(skb);
+	advmss = skb->dev->mtu - sizeof(struct iphdr) - sizeof(struct tcphdr);
+	if (msk->user_mss)
+		advmss = min_t(u16, advmss, msk->user_mss);
+	req->advmss = advmss;
+}
+
 /* The third segment of the handshake: the request becomes a socket. */
 static void mytcp_listen_ack(struct sock *sk, struct sk_buff *skb)
 {
@@ -214,10 +240,27 @@ static void mytcp_listen_ack(struct sock *sk, struct sk_buff *skb)
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct net *net = sock_net(sk);
-	struct mytcp_request *req;
+	struct mytcp_request *req, cookie_req;
+	struct mytcp_cookie_info info;
+	bool cookie = false;
 	struct sock *child;
 
 	req = mytcp_find_request(msk, iph->saddr, th->source, iph->daddr);
+	if (!req && READ_ONCE(mytcp_pernet(net)->syncookies)) {
+		if (mytcp_syncookie_ok(iph->daddr, iph->saddr, th->dest,
+				       th->source, cb->seq - 1, cb->ack - 1,
+				       &info)) {
+			memset(&cookie_req, 0, sizeof(cookie_req));
+			mytcp_req_init(sk, skb, &cookie_req, cb->seq - 1,
+				       info.mss, info.wscale_ok, info.wscale);
+			cookie_req.iss = cb->ack - 1;
+			req = &cookie_req;
+			cookie = true;
+			mytcp_inc_stats(net, MYTCP_MIB_SYNCOOKIES_RECV);
+		} else {
+			mytcp_inc_stats(net, MYTCP_MIB_SYNCOOKIES_FAILED);
+		}
+	}
 	/* RFC 9293 section 3.10.7.2: an ACK in LISTEN gets <SEQ=SEG.ACK>RST */
 	if (!req || cb->ack != req->iss + 1) {
 		mytcp_drop(net, skb, MYTCP_MIB_DROP_NOT_ACCEPTABLE);
@@ -238,7 +281,8 @@ static void mytcp_listen_ack(struct sock *sk, struct sk_buff *skb)
 		mytcp_inc_stats(net, MYTCP_MIB_DROP_OTHER);
 		goto drop;
 	}
-	mytcp_drop_request(msk, req, false);
+	if (!cookie)
+		mytcp_drop_request(msk, req, false);
 	list_add_tail(&mytcp_sk(child)->accept_node, &msk->accept_queue);
 	msk->accept_qlen++;
 	WRITE_ONCE(sk->sk_ack_backlog, msk->accept_qlen);
@@ -254,6 +298,29 @@ drop:
 	kfree_skb(skb);
 }
 
+/*
+ * The SYN queue is full: answer with a SYN cookie instead of a request
+ * entry (isn.c), so a flood of spoofed SYNs costs no memory and real
+ * clients still get through.
+ */
+static void mytcp_send_cookie(struct sock *sk, struct sk_buff *skb)
+{
+	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+	struct mytcp_cookie_info info = {
+		.mss = cb->opts.mss ? cb->opts.mss : MYTCP_DEFAULT_MSS,
+		.wscale_ok = cb->opts.wscale_ok,
+		.wscale = cb->opts.wscale,
+	};
+	struct mytcp_request req = { };
+
+	mytcp_req_init(sk, skb, &req, cb->seq, info.mss, info.wscale_ok,
+		       info.wscale);
+	req.iss = mytcp_syncookie(req.laddr, req.raddr, req.lport, req.rport,
+				  req.irs, &info);
+	mytcp_inc_stats(sock_net(sk), MYTCP_MIB_SYNCOOKIES_SENT);
+	mytcp_send_synack(sk, &req);
+}
+
 /* A SYN for a listener: a request entry and our SYN+ACK. */
 static void mytcp_listen_syn(struct sock *sk, struct sk_buff *skb)
 {
@@ -264,7 +331,6 @@ static void mytcp_listen_syn(struct sock *sk, struct sk_buff *skb)
 	struct net *net = sock_net(sk);
 	unsigned int syn_max;
 	struct mytcp_request *req;
-	u16 advmss;
 
 	req = mytcp_find_request(msk, iph->saddr, th->source, iph->daddr);
 	if (req) {
@@ -276,12 +342,15 @@ static void mytcp_listen_syn(struct sock *sk, struct sk_buff *skb)
 	syn_max = min_t(unsigned int,
 			max_t(unsigned int, READ_ONCE(sk->sk_max_ack_backlog), 8),
 			mytcp_pernet(net)->max_syn_backlog);
-	if (msk->syn_qlen >= syn_max) {
-		mytcp_drop(net, skb, MYTCP_MIB_DROP_SYN_QUEUE_FULL);
-		goto drop;
-	}
 	if (msk->accept_qlen >= READ_ONCE(sk->sk_max_ack_backlog)) {
 		mytcp_drop(net, skb, MYTCP_MIB_DROP_ACCEPT_QUEUE_FULL);
+		goto drop;
+	}
+	if (msk->syn_qlen >= syn_max) {
+		if (READ_ONCE(mytcp_pernet(net)->syncookies))
+			mytcp_send_cookie(sk, skb);
+		else
+			mytcp_drop(net, skb, MYTCP_MIB_DROP_SYN_QUEUE_FULL);
 		goto drop;
 	}
 	req = kzalloc(sizeof(*req), GFP_ATOMIC);
@@ -289,21 +358,9 @@ static void mytcp_listen_syn(struct sock *sk, struct sk_buff *skb)
 		mytcp_inc_stats(net, MYTCP_MIB_DROP_OTHER);
 		goto drop;
 	}
-	req->laddr = iph->daddr;
-	req->raddr = iph->saddr;
-	req->lport = th->dest;
-	req->rport = th->source;
-	req->irs = cb->seq;
+	mytcp_req_init(sk, skb, req, cb->seq, cb->opts.mss, cb->opts.wscale_ok,
+		       cb->opts.wscale);
 	req->iss = mytcp_isn(req->laddr, req->raddr, req->lport, req->rport);
-	req->snd_wnd = cb->wnd;
-	req->mss = cb->opts.mss ? cb->opts.mss : MYTCP_DEFAULT_MSS;
-	req->wscale_ok = cb->opts.wscale_ok;
-	req->snd_wscale = cb->opts.wscale;
-	req->dif = inet_iif(skb);
-	advmss = skb->dev->mtu - sizeof(struct iphdr) - sizeof(struct tcphdr);
-	if (msk->user_mss)
-		advmss = min_t(u16, advmss, msk->user_mss);
-	req->advmss = advmss;
 	req->expires = jiffies + usecs_to_jiffies(MYTCP_RTO_INIT_US);
 	list_add_tail(&req->node, &msk->syn_queue);
 	msk->syn_qlen++;
@@ -325,6 +382,21 @@ drop:
 void mytcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct sock *child;
+
+	/*
+	 * The segment may have waited in our backlog while the handshake it
+	 * belongs to completed: it is the child's now.
+	 */
+	child = mytcp_lookup_established(sock_net(sk), iph->daddr, th->dest,
+					 iph->saddr, th->source);
+	if (child) {
+		mytcp_deliver(child, skb);
+		sock_put(child);
+		return;
+	}
 
 	if (cb->flags & TCPHDR_RST) {
 		/* first: a RST in LISTEN is ignored */

@@ -37,6 +37,9 @@ static const char *const mytcp_mib_names[MYTCP_MIB_MAX] = {
 	[MYTCP_MIB_TIMEWAITS]			= "TimeWaits",
 	[MYTCP_MIB_CHALLENGEACKS]		= "ChallengeAcks",
 	[MYTCP_MIB_CHALLENGEACKS_LIMITED]	= "ChallengeAcksLimited",
+	[MYTCP_MIB_SYNCOOKIES_SENT]		= "SyncookiesSent",
+	[MYTCP_MIB_SYNCOOKIES_RECV]		= "SyncookiesRecv",
+	[MYTCP_MIB_SYNCOOKIES_FAILED]		= "SyncookiesFailed",
 	[MYTCP_MIB_DROP_SHORT]			= "DropShort",
 	[MYTCP_MIB_DROP_BAD_DOFF]		= "DropBadDataOffset",
 	[MYTCP_MIB_DROP_BAD_FLAGS]		= "DropBadFlags",
@@ -104,6 +107,7 @@ static int __net_init mytcp_net_init(struct net *net)
 	mn->rto_max_ms = 120 * MSEC_PER_SEC;
 	mn->max_syn_backlog = 256;
 	mn->challenge_ack_limit = 1000;
+	mn->syncookies = 1;
 	atomic_set(&mn->challenge_count, 0);
 
 	mn->mib = __alloc_percpu(sizeof(unsigned long) * MYTCP_MIB_MAX,

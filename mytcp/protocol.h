@@ -289,6 +289,9 @@ enum mytcp_mib_field {
 	MYTCP_MIB_TIMEWAITS,
 	MYTCP_MIB_CHALLENGEACKS,
 	MYTCP_MIB_CHALLENGEACKS_LIMITED,
+	MYTCP_MIB_SYNCOOKIES_SENT,
+	MYTCP_MIB_SYNCOOKIES_RECV,
+	MYTCP_MIB_SYNCOOKIES_FAILED,
 	MYTCP_MIB_DROP_SHORT,
 	MYTCP_MIB_DROP_BAD_DOFF,
 	MYTCP_MIB_DROP_BAD_FLAGS,
@@ -313,6 +316,7 @@ enum mytcp_mib_field {
  * @rto_min_ms: lower bound on the RTO
  * @rto_max_ms: upper bound on the RTO
  * @max_syn_backlog: upper bound on a listener's SYN queue
+ * @syncookies: answer SYNs with cookies when a SYN queue is full
  * @challenge_ack_limit: challenge ACKs sent per second, at most (RFC 5961
  *	section 7)
  * @challenge_second: the second @challenge_count counts in
@@ -329,6 +333,7 @@ struct mytcp_net {
 	int rto_min_ms;
 	int rto_max_ms;
 	int max_syn_backlog;
+	int syncookies;
 	int challenge_ack_limit;
 	unsigned long challenge_second;
 	atomic_t challenge_count;
@@ -400,6 +405,8 @@ u32 mytcp_receive_space(const struct sock *sk);
 int mytcp_v4_rcv(struct sk_buff *skb);
 int mytcp_v4_err(struct sk_buff *skb, u32 info);
 int mytcp_do_rcv(struct sock *sk, struct sk_buff *skb);
+int mytcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
+void mytcp_deliver(struct sock *sk, struct sk_buff *skb);
 void mytcp_drop(const struct net *net, const struct sk_buff *skb,
 		enum mytcp_mib_field reason);
 

@@ -82,6 +82,14 @@ static struct ctl_table mytcp_sysctl_template[] = {
 		.extra2		= &mytcp_max_backlog,
 	},
 	{
+		.procname	= "syncookies",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &mytcp_zero,
+		.extra2		= &mytcp_one,
+	},
+	{
 		.procname	= "challenge_ack_limit",
 		.maxlen		= sizeof(int),
 		.mode		= 0644,
@@ -104,7 +112,8 @@ int mytcp_sysctl_init_net(struct net *net)
 	int *fields[] = {
 		&mn->time_wait_ms, &mn->fin_timeout_ms, &mn->syn_retries,
 		&mn->synack_retries, &mn->retries2, &mn->rto_min_ms,
-		&mn->rto_max_ms, &mn->max_syn_backlog, &mn->challenge_ack_limit,
+		&mn->rto_max_ms, &mn->max_syn_backlog, &mn->syncookies,
+		&mn->challenge_ack_limit,
 	};
 	struct ctl_table *table;
 	unsigned int i;
