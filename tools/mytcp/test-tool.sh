@@ -298,5 +298,78 @@ if ! grep -qw mytcp /proc/modules 2>/dev/null; then
 	fi
 fi
 
+# ---- ss, stat and trace on saved files (testdata/; no module needed) ----
+data=$here/testdata
+
+out=$("$tool" ss --file "$data/proc_net_mytcp.txt" -a -e 2>&1)
+if [ "$(echo "$out" | sed -n 1p | awk '{print $1, $2, $3}')" = "State Recv-Q Send-Q" ] &&
+   echo "$out" | grep -q "^LISTEN  *0  *16  *0\.0\.0\.0:5000  *0\.0\.0\.0:\*  *uid:0 ino:12345 rto:1000 cwnd:14480$" &&
+   echo "$out" | grep -q "^ESTAB  *100  *0  *10\.0\.1\.1:5000  *10\.0\.1\.2:39723  *timer:(keepalive,1min,0) uid:1000 " &&
+   echo "$out" | grep -q "^SYN-SENT  *0  *1  *10\.0\.1\.2:39724  *10\.0\.1\.1:5000  *timer:(on,1sec,2) " &&
+   echo "$out" | grep -q "^TIME-WAIT  *0  *0  *10\.0\.1\.2:54723  *10\.0\.1\.1:5000  *timer:(timewait,3sec,0) "; then
+	ok "ss -a -e: states, queues, addresses, timers of a saved /proc/net/mytcp"
+else
+	echo "$out" | sed "s/^/# /"
+	not_ok "ss -a -e on a saved /proc/net/mytcp"
+fi
+out=$("$tool" ss --file "$data/proc_net_mytcp.txt" 2>&1)
+out_l=$("$tool" ss --file "$data/proc_net_mytcp.txt" -l 2>&1)
+if [ "$(echo "$out" | tail -n +2 | awk '{print $1}' | tr '\n' ' ')" = "ESTAB SYN-SENT " ] &&
+   [ "$(echo "$out_l" | tail -n +2 | awk '{print $1}' | tr '\n' ' ')" = "LISTEN " ]; then
+	ok "ss without -a leaves out LISTEN and TIME-WAIT; -l is LISTEN only"
+else
+	echo "$out $out_l" | sed "s/^/# /"
+	not_ok "ss filters"
+fi
+
+out=$("$tool" stat --file "$data/mytcp_stat.txt" --nonzero 2>&1)
+if [ "$(echo "$out" | awk '{print $1 "=" $2}' | tr '\n' ' ')" = "ActiveOpens=3 TimeWaits=1 DropNoSocket=1 " ] &&
+   [ "$("$tool" stat --file "$data/mytcp_stat.txt" passiveopens 2>&1 | awk '{print $1 $2}')" = "PassiveOpens0" ] &&
+   ! "$tool" stat --file "$data/mytcp_stat.txt" NoSuchCounter >/dev/null 2>&1 &&
+   ! "$tool" stat --count 2 >/dev/null 2>&1; then
+	ok "stat: --nonzero, a NAME, an unknown NAME, --count without --delta"
+else
+	echo "$out" | sed "s/^/# /"
+	not_ok "stat on a saved /proc/net/mytcp_stat"
+fi
+
+# the ladder of a saved trace: arrows in order, states, notes, footers
+out=$("$tool" trace --input "$data/trace_pipe.txt" --svg "$tmp/ladder.svg" 2>&1)
+rc=$?
+arrows=$(echo "$out" | grep '^\[1\]' | sed -n 's/^.*|\(<\{0,1\}\)--\([A-Z|]*\) .*$/\1\2/p' | tr '\n' ' ')
+want="SYN SYN <SYN|ACK ACK <ACK PSH|ACK <PSH|ACK ACK FIN|ACK <ACK <FIN|ACK ACK "
+cstates=$(echo "$out" | grep '^\[1\]  *[0-9]' | cut -c17-27 | grep -v '^ *$' | tr -s ' \n' ' ')
+sstates=$(echo "$out" | grep '^\[1\]  *[0-9]' | sed -n 's/^.*| \([A-Z_0-9]*\)$/\1/p' | tr '\n' ' ')
+if [ $rc -eq 0 ] && [ "$arrows" = "$want" ] &&
+   [ "$cstates" = "SYN_SENT ESTABLISHED FIN_WAIT1 FIN_WAIT2 TIME_WAIT CLOSE " ] &&
+   [ "$sstates" = "SYN_RECV ESTABLISHED CLOSE_WAIT LAST_ACK CLOSE " ] &&
+   echo "$out" | grep -q '^\[1\]  *client 10\.0\.1\.2:58105  *server 10\.0\.1\.1:5000$' &&
+   echo "$out" | grep -q '^\[1\] .*| \* retransmit (timeout) seq=3466166735 len=0 rto=2000ms  *|$' &&
+   echo "$out" | grep -q '^\[1\]  closed after 2\.082228 s: 12 segments, 1 retransmission, 0 drops$' &&
+   echo "$out" | grep -q '^\[2\] .*|  *drop: DropNoSocket \* |$' &&
+   echo "$out" | grep -q '^\[2\] .*|<--RST|ACK seq=0 ack=697020472 -*|$' &&
+   echo "$out" | grep -q '^\[3\] .*|--SYN seq=100 (in) -*>|$' &&
+   echo "$out" | grep -q '^\[3\]  still open at the end: client -, server ESTABLISHED ' &&
+   echo "$out" | grep -q '^-- 3 connections traced, 2 closed, 1 still open --$' &&
+   [ "$(echo "$out" | grep '^\[[0-9]\]  *[0-9]' | awk '{print index($0, "|")}' | sort -u | wc -l)" -eq 1 ] &&
+   grep -q '^<svg ' "$tmp/ladder.svg" && grep -q '^</svg>$' "$tmp/ladder.svg" &&
+   [ "$(grep -c '<line ' "$tmp/ladder.svg")" -eq $((2 * 3 + 12 + 2 + 4)) ]; then
+	ok "trace --input: ladder arrows, states, notes, alignment and SVG of a saved trace"
+else
+	echo "$out" | sed "s/^/# /"
+	echo "# arrows: $arrows"
+	echo "# client: $cstates"
+	echo "# server: $sstates"
+	not_ok "trace --input (exit $rc)"
+fi
+out=$("$tool" trace --input "$data/trace_pipe.txt" --port 5001 --count-connections 1 --quiet 2>&1)
+if [ "$out" = "[1]  closed after 0.001069 s: 2 segments, 0 retransmissions, 1 drop
+-- 1 connection traced, 1 closed, 0 still open --" ]; then
+	ok "trace --port, --count-connections, --quiet"
+else
+	echo "$out" | sed "s/^/# /"
+	not_ok "trace --port --count-connections --quiet"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
