@@ -596,9 +596,10 @@ def main():
     tests = [t for t in TESTS
              if not args.filter or re.search(args.filter, "%s.%s" % (stem, t.name))]
     if args.after:
-        names = [t.name for t in tests]
-        if args.after in names:
-            tests = tests[names.index(args.after) + 1:]
+        names = ["%s.%s" % (stem, t.name) for t in tests]
+        if args.after not in names:
+            sys.exit("--after %s: no such test" % args.after)
+        tests = tests[names.index(args.after) + 1:]
     if args.list:
         for t in tests:
             print("%s.%s" % (stem, t.name))

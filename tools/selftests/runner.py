@@ -60,6 +60,7 @@ class Runner:
     def run_file(self, path, proto, flt):
         """Run one test file for one protocol, restarting it after a kill."""
         after = ""
+        done = set()
         while True:
             cmd = [sys.executable, "-u", path, "--proto", proto]
             if flt:
@@ -67,8 +68,9 @@ class Runner:
             if after:
                 cmd += ["--after", after]
             resume = self.run_child(cmd, proto)
-            if not resume:
+            if not resume or resume in done:
                 return
+            done.add(resume)
             after = resume
 
     def run_child(self, cmd, proto):
