@@ -7,8 +7,9 @@ import socket
 import struct
 import time
 
-from harness import (CLOSED, active_open, case, check, opts_mss,
-                     passive_open, recv_exactly, seq_after, wait_for)
+from harness import (CLOSED, active_open, case, check, nothing_delivered,
+                     opts_mss, passive_open, recv_exactly, seq_after,
+                     wait_for)
 
 
 # After each opening below, the module's FIN (if any) is seq 1 and ours
@@ -264,6 +265,17 @@ def fw2_rst_in_window_challenge_ack(h):
     c.expect_state("FIN_WAIT2")
 
 
+@case("RFC 9293 3.10.7.4 (first, FIN-WAIT-2)")
+def fw2_data_right_of_window_gets_ack(h):
+    """RFC 9293 3.10.7.4, first, FIN-WAIT-2: data beyond the window is not
+    acceptable: <SEQ=SND.NXT><ACK=RCV.NXT>, nothing delivered."""
+    s, c = fin_wait_2(h)
+    c.send("PA", 1 + 70000, 2, data=b"far")
+    c.expect("A", seq=2, ack=1)
+    nothing_delivered(c)
+    c.expect_state("FIN_WAIT2")
+
+
 @case("RFC 9293 3.10.7.4 (RST)")
 def fw2_rst_closes(h):
     """RFC 9293 3.10.7.4, second, FIN-WAIT-2: a RST at RCV.NXT closes."""
@@ -343,6 +355,27 @@ def est_fin_out_of_order(h):
     c.expect_state("CLOSE_WAIT")
     check(recv_exactly(s, 5) == b"hello", "wrong data")
     check(s.recv(10) == b"", "no end of file after the FIN")
+
+
+@case("RFC 9293 3.10.7.4 (RST), RFC 5961 3.2")
+def cw_rst_out_of_window_dropped(h):
+    """RFC 9293 3.10.7.4, second, check 1: in CLOSE-WAIT a RST outside the
+    window is silently dropped; the state stays."""
+    s, c = close_wait(h)
+    c.send("R", 2 + 100000)
+    c.expect_nothing()
+    c.expect_state("CLOSE_WAIT")
+
+
+@case("RFC 9293 3.10.7.4 (ACK)")
+def cw_future_ack_gets_ack(h):
+    """RFC 9293 3.10.7.4, fifth, CLOSE-WAIT ("Do the same processing as for
+    the ESTABLISHED state"): an ACK of something not yet sent gets
+    <SEQ=SND.NXT><ACK=RCV.NXT> and is dropped."""
+    s, c = close_wait(h)
+    c.send("A", 2, 500)
+    c.expect("A", seq=1, ack=2)
+    c.expect_state("CLOSE_WAIT")
 
 
 @case("RFC 9293 3.10.7.4 (CLOSE-WAIT)")
@@ -449,6 +482,27 @@ def la_rst_closes(h):
     c.expect_nothing()
 
 
+@case("RFC 9293 3.10.7.4 (RST), RFC 5961 3.2")
+def la_rst_in_window_challenge_ack(h):
+    """RFC 9293 3.10.7.4, second, check 3: in LAST-ACK a RST in the window
+    but not at RCV.NXT gets a challenge ACK; the state stays."""
+    s, c = last_ack(h)
+    c.send("R", 700)
+    c.expect("A", seq=2, ack=2)
+    c.expect_state("LAST_ACK")
+
+
+@case("RFC 9293 3.10.7.4 (ACK)")
+def la_future_ack_gets_ack(h):
+    """RFC 9293 3.10.7.4, fifth: in LAST-ACK an ACK beyond SND.NXT (our FIN
+    is 1, SND.NXT 2; the ACK says 9) is answered <SEQ=SND.NXT>
+    <ACK=RCV.NXT>, dropped, and does not count as the ACK of our FIN."""
+    s, c = last_ack(h)
+    c.send("A", 2, 9)
+    c.expect("A", seq=2, ack=2)
+    c.expect_state("LAST_ACK")
+
+
 @case("RFC 9293 3.10.8, RFC 6298 5", rto_min_ms=300)
 def la_fin_retransmitted(h):
     """RFC 9293 3.10.8: in LAST-ACK an unacknowledged FIN is sent again when
@@ -516,6 +570,16 @@ def closing_rst_closes(h):
     c.send("R", 2)
     c.expect_state(CLOSED)
     c.expect_nothing()
+
+
+@case("RFC 9293 3.10.7.4 (SYN), RFC 5961 4.2")
+def closing_syn_gets_challenge_ack(h):
+    """RFC 9293 3.10.7.4, fourth, CLOSING: a SYN gets a challenge ACK
+    <SEQ=SND.NXT><ACK=RCV.NXT>; the state stays."""
+    s, c = closing(h)
+    c.send("S", 500, options=opts_mss())
+    c.expect("A", seq=2, ack=2)
+    c.expect_state("CLOSING")
 
 
 @case("RFC 9293 3.10.7.4 (CLOSING)")

@@ -3,9 +3,11 @@
 ACKs acceptable, old and from the future; RST and SYN in and out of the
 window (RFC 5961); the send window, retransmission and zero windows."""
 
+import errno
+import socket
 import time
 
-from harness import (CLOSED, active_open, case, check, opts_mss,
+from harness import (CLOSED, active_open, case, check, opts_mss, wait_for,
                      nothing_delivered, passive_open, recv_exactly,
                      recv_nothing)
 
@@ -312,7 +314,89 @@ def est_syn_out_of_window_gets_ack(h):
     c.expect_state("ESTABLISHED")
 
 
+# ------------------------------------------------------------- keep-alive
+
+@case("RFC 9293 3.8.4")
+def est_keepalive_probe_answered(h):
+    """RFC 9293 3.8.4: a keep-alive probe carries SEG.SEQ = SND.NXT - 1,
+    with no data or one garbage octet; it is outside the window, so the
+    receiver answers it with an ACK <SEQ=SND.NXT><ACK=RCV.NXT>, and the
+    garbage octet is not delivered."""
+    ls, s, c = passive_open(h)
+    c.send("A", 0, 1)
+    c.expect("A", seq=1, ack=1)
+    c.send("A", 0, 1, data=b"\0")
+    c.expect("A", seq=1, ack=1)
+    nothing_delivered(c)
+    c.expect_state("ESTABLISHED")
+
+
+def keepalive_on(s):
+    """Keep-alive after 1 s idle, probes 1 s apart, one probe only."""
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 1)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 1)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 1)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+
+
+def keepalive_probe_then_timeout(h, s, c):
+    probe = c.expect("A", seq=0, ack=1, within=3.0)
+    check(len(probe.data) <= 1, "probe carries %d octets" % len(probe.data))
+    check(wait_for(lambda: c.state() == CLOSED, within=4.0),
+          "still %s after an unanswered probe" % c.state())
+    err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+    check(err == errno.ETIMEDOUT, "socket error %s, expected ETIMEDOUT"
+          % errno.errorcode.get(err, err))
+
+
+@case("RFC 9293 3.8.4")
+def est_keepalive_probes_then_gives_up(h):
+    """RFC 9293 3.8.4: keep-alives switched on for an established
+    connection (SO_KEEPALIVE after connect(); TCP_KEEPIDLE 1 s, KEEPINTVL
+    1 s, KEEPCNT 1): after 1 s idle comes a probe <SEQ=SND.NXT-1>
+    <ACK=RCV.NXT> with at most one octet; a probe left unanswered ends the
+    connection (ETIMEDOUT, as Linux reports it)."""
+    s, c = active_open(h)
+    keepalive_on(s)
+    keepalive_probe_then_timeout(h, s, c)
+
+
+@case("RFC 9293 3.8.4")
+def est_keepalive_set_before_connect(h):
+    """RFC 9293 3.8.4: as est_keepalive_probes_then_gives_up, but with
+    SO_KEEPALIVE set before connect(): the probe comes after 1 s idle and
+    an unanswered probe ends the connection."""
+    s = h.socket()
+    keepalive_on(s)
+    s, c = active_open(h, sock=s)
+    keepalive_probe_then_timeout(h, s, c)
+
+
 # --------------------------------------------------------- sending, windows
+
+@case("RFC 7323 2.2, 2.3")
+def est_peer_window_scaled(h):
+    """RFC 7323 2.2/2.3: when both SYNs carried Window Scale, the peer's
+    window fields are shifted by its scale (here 2): a field of 1000
+    offers 4000 octets, so more than one 1460-octet segment may go out
+    (and nothing beyond 4000)."""
+    ls, s, c = passive_open(h, options=opts_mss() + [("NOP", None),
+                                                     ("WScale", 2)])
+    c.send("A", 1, 1, win=1000)
+    s.sendall(bytes(8000))
+    sent = 0
+    while True:
+        seg = c.next(0.6)
+        if seg is None:
+            break
+        end = c.rel_seq(seg) + len(seg.data)
+        check(end <= 4001, "sent %s beyond the scaled window (4000)"
+              % h.describe(seg, c))
+        sent = max(sent, end - 1)
+    check(sent > 1460, "only %d octets sent into a 4000-octet window: the "
+          "window scale was not applied" % sent)
+
+
 
 @case("RFC 9293 4 (send window), RFC 5681 2")
 def est_send_window_respected(h):

@@ -139,6 +139,7 @@ def listen_syn_gets_synack(h):
     check(sa.win > 0, "the SYN-ACK offers a zero window")
     check(sa.option("MSS") == 1460, "SYN-ACK MSS option %r, expected 1460"
           % sa.option("MSS"))
+    c.expect_state("SYN_RECV")
 
 
 @case("RFC 7323 2.2")
@@ -469,6 +470,18 @@ def synsent_ack_without_syn_dropped(h):
     nothing."""
     s, c = start_connect(h)
     c.send("A", 0, 1)
+    c.expect_nothing()
+    c.expect_state("SYN_SENT")
+
+
+@case("RFC 9293 3.10.7.3, 3.10.7.4 (eighth)")
+def synsent_fin_dropped(h):
+    """RFC 9293 3.10.7.4, eighth: "Do not process the FIN if the state is
+    CLOSED, LISTEN, or SYN-SENT since the SEG.SEQ cannot be validated;
+    drop the segment and return" (and 3.10.7.3 fifth: neither SYN nor
+    RST): a FIN,ACK with an acceptable ACK changes nothing."""
+    s, c = start_connect(h)
+    c.send("FA", 0, 1)
     c.expect_nothing()
     c.expect_state("SYN_SENT")
 

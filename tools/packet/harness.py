@@ -586,10 +586,10 @@ def passive_open(h, port=8000, options=None, win=WIN, rcvbuf=None):
     return ls, s, c
 
 
-def active_open(h, port=9000, options=None, win=WIN):
-    """connect() to REMOTE:@port, its SYN, our SYN-ACK, its ACK:
-    (socket, conn).  Both sides' next SEQ is 1."""
-    s = h.socket()
+def active_open(h, port=9000, options=None, win=WIN, sock=None):
+    """connect() to REMOTE:@port (from @sock, or a new socket), its SYN,
+    our SYN-ACK, its ACK: (socket, conn).  Both sides' next SEQ is 1."""
+    s = sock or h.socket()
     s.setblocking(False)
     err = s.connect_ex((REMOTE, port))
     check(err == errno.EINPROGRESS, "connect() returned %s, not EINPROGRESS"
