@@ -158,7 +158,8 @@ static void set_timeouts(struct socket *s)
 	release_sock(s->sk);
 }
 
-static int new_sock(struct kunit *test, struct socket **res)
+/* A new socket of the protocol under test, with its timeouts set. */
+static void new_sock(struct kunit *test, struct socket **res)
 {
 	int err;
 
@@ -167,7 +168,6 @@ static int new_sock(struct kunit *test, struct socket **res)
 	KUNIT_ASSERT_EQ_MSG(test, err, 0, "socket(AF_INET, SOCK_STREAM, %d)",
 			    CONN_PROTO);
 	set_timeouts(*res);
-	return 0;
 }
 
 static struct sockaddr_in loopback(u16 port)

@@ -19,8 +19,9 @@
 # mytcp/Kbuild is used otherwise.
 #
 # The last line printed is "N passed, N failed" (test cases, each parameter
-# of a parametrized case counted); the exit status is 0 iff nothing failed
-# and something passed.
+# of a parametrized case counted; a run that fails without a failed case,
+# such as a build error, counts one); the exit status is 0 iff nothing
+# failed and something passed.  --debug also fails on any KASAN report.
 
 set -euo pipefail
 
@@ -48,7 +49,7 @@ result() {
 
 die() {
 	echo "kunit.sh: $*" >&2
-	result 0 0
+	result 0 1
 	exit 1
 }
 
@@ -182,9 +183,9 @@ if [ $debug = 1 ] &&
 fi
 [ "$skipped" = 0 ] || echo "kunit.sh: $skipped skipped"
 [ "$failed" = 0 ] && [ "$passed" -gt 0 ] || bad=1
-if [ $bad = 1 ] && [ "$failed" = 0 ] && [ "$passed" -gt 0 ]; then
-	# kunit.py failed without a failed case (a crash, a timeout, a
-	# parse error): make the closing line say so.
+if [ $bad = 1 ] && [ "$failed" = 0 ]; then
+	# kunit.py failed without a failed case (the build, a crash, a
+	# timeout, a parse error): make the closing line say so.
 	failed=1
 fi
 result "$passed" "$failed"
