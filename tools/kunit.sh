@@ -135,7 +135,9 @@ configs=("$repo/kunit/.kunitconfig")
 for c in "${configs[@]}"; do
 	[ -f "$c" ] || die "$c is missing"
 done
-sha=$(cat "${configs[@]}" | sha256sum | cut -c1-16)
+# Named by the options alone: editing a comment does not cost a cold build.
+sha=$(cat "${configs[@]}" | sed -e 's/[[:space:]]*#.*//' -e '/^[[:space:]]*$/d' |
+	sha256sum | cut -c1-16)
 build=$cache/build-$sha
 mkdir -p "$build"
 
