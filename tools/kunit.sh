@@ -30,7 +30,8 @@ for arg in "$@"; do
 	case "$arg" in
 	--debug) debug=1 ;;
 	-h|--help)
-		sed -n '3,22p' "$0" | sed 's/^# \{0,1\}//'
+		awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next }
+		     NR > 2 { exit }' "$0"
 		exit 0 ;;
 	*)
 		echo "kunit.sh: unknown argument: $arg" >&2
