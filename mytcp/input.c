@@ -401,7 +401,7 @@ static void mytcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	if (mytcp_ack_acceptable(msk->snd_una, msk->snd_max, cb->ack)) {
 		mytcp_ack_advance(sk, cb->ack);
 	} else if (cb->ack == msk->snd_una && cb->end_seq == cb->seq &&
-		   msk->snd_una != msk->snd_max &&
+		   msk->snd_una != msk->snd_max && msk->snd_wnd &&
 		   ((u32)cb->wnd << msk->snd_wscale) == msk->snd_wnd) {
 		/* RFC 5681 section 2: a duplicate ACK */
 		if (msk->ca_ops->on_dupack(&msk->cc, msk->snd_max - msk->snd_una,

@@ -63,6 +63,15 @@ static void mytcp_drop_request(struct mytcp_sock *msk,
 	kfree(req);
 }
 
+/*
+ * The accept queue holds backlog + 1 connections, as Linux's does
+ * (listen(fd, 0) still accepts one).
+ */
+static bool mytcp_accept_queue_full(const struct mytcp_sock *msk)
+{
+	return msk->accept_qlen > READ_ONCE(msk->inet.sk.sk_max_ack_backlog);
+}
+
 /* Abort a child the user never accepted: RST, then it goes. */
 static void mytcp_child_forget(struct sock *child)
 {
@@ -271,7 +280,7 @@ static void mytcp_listen_ack(struct sock *sk, struct sk_buff *skb)
 		mytcp_drop(net, skb, MYTCP_MIB_DROP_NOT_ACCEPTABLE);
 		goto drop;
 	}
-	if (msk->accept_qlen >= READ_ONCE(sk->sk_max_ack_backlog)) {
+	if (mytcp_accept_queue_full(msk)) {
 		/* keep the request: the peer's retransmission may fit later */
 		mytcp_drop(net, skb, MYTCP_MIB_DROP_ACCEPT_QUEUE_FULL);
 		goto drop;
@@ -342,7 +351,7 @@ static void mytcp_listen_syn(struct sock *sk, struct sk_buff *skb)
 	syn_max = min_t(unsigned int,
 			max_t(unsigned int, READ_ONCE(sk->sk_max_ack_backlog), 8),
 			mytcp_pernet(net)->max_syn_backlog);
-	if (msk->accept_qlen >= READ_ONCE(sk->sk_max_ack_backlog)) {
+	if (mytcp_accept_queue_full(msk)) {
 		mytcp_drop(net, skb, MYTCP_MIB_DROP_ACCEPT_QUEUE_FULL);
 		goto drop;
 	}

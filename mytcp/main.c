@@ -108,6 +108,8 @@ static int __net_init mytcp_net_init(struct net *net)
 	mn->max_syn_backlog = 256;
 	mn->challenge_ack_limit = 1000;
 	mn->syncookies = 1;
+	mn->rmem_default = 1024 * 1024;
+	mn->wmem_default = 1024 * 1024;
 	atomic_set(&mn->challenge_count, 0);
 
 	mn->mib = __alloc_percpu(sizeof(unsigned long) * MYTCP_MIB_MAX,
@@ -217,4 +219,5 @@ module_exit(mytcp_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("mytcp: a TCP-variant transport on IP protocol 253");
-MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET, IPPROTO_MYTCP, SOCK_STREAM);
+/* SOCK_STREAM is an enum: the alias needs its number spelled out */
+MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET, IPPROTO_MYTCP, 1);

@@ -268,6 +268,69 @@ void mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb, const char *why)
 }
 
 /**
+ * mytcp_size_goal - data one send skb holds: a 32 KiB allocation, one MSS
+ * @msk: the socket
+ *
+ * Return: bytes.
+ */
+unsigned int mytcp_size_goal(const struct mytcp_sock *msk)
+{
+	unsigned int cap = SKB_WITH_OVERHEAD(MYTCP_MAX_SEG_DATA) -
+			   MYTCP_MAX_HEADER;
+
+	return min_t(unsigned int, msk->mss, cap);
+}
+
+/*
+ * Cut an unsent skb so that its first @len bytes fit the window; the rest
+ * becomes a new skb right after it.  Unsent skbs have no clones, and ours
+ * are linear, so this is a copy of the tail.
+ */
+static int mytcp_split_skb(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+	struct sk_buff *tail;
+
+	tail = alloc_skb(MYTCP_MAX_HEADER + skb->len - len, GFP_ATOMIC);
+	if (!tail)
+		return -ENOMEM;
+	skb_reserve(tail, MYTCP_MAX_HEADER);
+	skb_put_data(tail, skb->data + len, skb->len - len);
+	*MYTCP_SKB_CB(tail) = *cb;
+	MYTCP_SKB_CB(tail)->seq = cb->seq + len;
+	cb->end_seq = cb->seq + len;
+	skb_trim(skb, len);
+	__skb_queue_after(&sk->sk_write_queue, skb, tail);
+	sk_wmem_queued_add(sk, tail->truesize);
+	return 0;
+}
+
+/*
+ * How much of @skb may go now.  RFC 9293 section 3.8.6.2.1 (sender-side
+ * silly window avoidance): all of it if it fits the window; a first part
+ * if the usable window is at least one MSS or half the largest window the
+ * peer offered, or if nothing is in flight (so no ACK will come to open
+ * the window further); else nothing.
+ */
+static u32 mytcp_sendable(const struct mytcp_sock *msk,
+			  const struct sk_buff *skb)
+{
+	const struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+	u32 right = msk->snd_una + min(msk->snd_wnd, msk->cc.cwnd);
+	u32 usable;
+
+	if (!mytcp_seq_after(cb->end_seq, right))
+		return skb->len;
+	usable = mytcp_seq_after(right, cb->seq) ? right - cb->seq : 0;
+	if (!usable)
+		return 0;
+	if (usable >= msk->mss || usable >= msk->max_snd_wnd / 2 ||
+	    msk->snd_una == msk->snd_max)
+		return usable;
+	return 0;
+}
+
+/**
  * mytcp_push - send what the windows allow from the write queue
  * @sk: the socket, locked
  *
@@ -283,23 +346,22 @@ void mytcp_push(struct sock *sk)
 
 	while ((skb = msk->send_head)) {
 		struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
-		u32 wnd = min(msk->snd_wnd, msk->cc.cwnd);
 		bool idle = msk->snd_una == msk->snd_max;
 
-		/*
-		 * Beyond the window: wait, unless nothing is in flight and
-		 * the window is open a little (it may never reach a whole
-		 * segment: the receiver takes what fits).
-		 */
-		if (skb->len &&
-		    mytcp_seq_after(cb->end_seq, msk->snd_una + wnd) &&
-		    !(idle && mytcp_seq_after(msk->snd_una + wnd, cb->seq)))
-			break;
+		if (skb->len) {
+			u32 len = mytcp_sendable(msk, skb);
+
+			if (!len)
+				break;
+			if (len < skb->len && mytcp_split_skb(sk, skb, len))
+				break;
+		}
 		/*
 		 * Nagle (RFC 9293 section 3.7.4): hold back a small last
 		 * segment while data is unacknowledged, unless NODELAY.
 		 */
-		if (skb->len && skb->len < msk->mss && !idle && !msk->nodelay &&
+		if (skb->len && skb->len < mytcp_size_goal(msk) && !idle &&
+		    !msk->nodelay &&
 		    skb_queue_is_last(&sk->sk_write_queue, skb))
 			break;
 		mytcp_transmit_skb(sk, skb, "timeout");

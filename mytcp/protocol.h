@@ -316,6 +316,8 @@ enum mytcp_mib_field {
  * @rto_min_ms: lower bound on the RTO
  * @rto_max_ms: upper bound on the RTO
  * @max_syn_backlog: upper bound on a listener's SYN queue
+ * @rmem_default: receive buffer of a new socket without SO_RCVBUF
+ * @wmem_default: send buffer of a new socket without SO_SNDBUF
  * @syncookies: answer SYNs with cookies when a SYN queue is full
  * @challenge_ack_limit: challenge ACKs sent per second, at most (RFC 5961
  *	section 7)
@@ -333,6 +335,8 @@ struct mytcp_net {
 	int rto_min_ms;
 	int rto_max_ms;
 	int max_syn_backlog;
+	int rmem_default;
+	int wmem_default;
 	int syncookies;
 	int challenge_ack_limit;
 	unsigned long challenge_second;
@@ -384,6 +388,7 @@ void mytcp_tables_walk(struct net *net, mytcp_walk_sk_fn sk_fn,
 /* output.c */
 void mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb, const char *why);
 void mytcp_push(struct sock *sk);
+unsigned int mytcp_size_goal(const struct mytcp_sock *msk);
 void mytcp_send_ack(struct sock *sk);
 void mytcp_send_challenge_ack(struct sock *sk);
 void mytcp_send_keepalive_probe(struct sock *sk);

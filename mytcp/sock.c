@@ -208,6 +208,13 @@ int mytcp_init_sock(struct sock *sk)
 	msk->keepcnt = 9;
 	sk->sk_write_space = mytcp_write_space;
 	sock_set_flag(sk, SOCK_RCU_FREE);
+	/* larger than core's defaults, as TCP's are: windows of 512 KiB */
+	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK))
+		WRITE_ONCE(sk->sk_rcvbuf,
+			   mytcp_pernet(sock_net(sk))->rmem_default);
+	if (!(sk->sk_userlocks & SOCK_SNDBUF_LOCK))
+		WRITE_ONCE(sk->sk_sndbuf,
+			   mytcp_pernet(sock_net(sk))->wmem_default);
 	return 0;
 }
 
@@ -532,15 +539,6 @@ static int mytcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 out:
 	release_sock(sk);
 	return copied;
-}
-
-/* Data a send skb may hold: exactly a 32 KiB allocation, at most one MSS. */
-static unsigned int mytcp_size_goal(const struct mytcp_sock *msk)
-{
-	unsigned int cap = SKB_WITH_OVERHEAD(MYTCP_MAX_SEG_DATA) -
-			   MYTCP_MAX_HEADER;
-
-	return min_t(unsigned int, msk->mss, cap);
 }
 
 /* proto::sendmsg */

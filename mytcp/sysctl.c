@@ -14,6 +14,8 @@ static int mytcp_zero;
 static int mytcp_max_ms = 3600 * 1000;
 static int mytcp_max_retries = 255;
 static int mytcp_max_backlog = 65535;
+static int mytcp_min_buf = SOCK_MIN_RCVBUF;
+static int mytcp_max_buf = 64 * 1024 * 1024;
 
 /* Template: .data points into init_net's struct mytcp_net; rebased per net */
 static struct ctl_table mytcp_sysctl_template[] = {
@@ -82,6 +84,22 @@ static struct ctl_table mytcp_sysctl_template[] = {
 		.extra2		= &mytcp_max_backlog,
 	},
 	{
+		.procname	= "rmem_default",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &mytcp_min_buf,
+		.extra2		= &mytcp_max_buf,
+	},
+	{
+		.procname	= "wmem_default",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &mytcp_min_buf,
+		.extra2		= &mytcp_max_buf,
+	},
+	{
 		.procname	= "syncookies",
 		.maxlen		= sizeof(int),
 		.mode		= 0644,
@@ -112,7 +130,8 @@ int mytcp_sysctl_init_net(struct net *net)
 	int *fields[] = {
 		&mn->time_wait_ms, &mn->fin_timeout_ms, &mn->syn_retries,
 		&mn->synack_retries, &mn->retries2, &mn->rto_min_ms,
-		&mn->rto_max_ms, &mn->max_syn_backlog, &mn->syncookies,
+		&mn->rto_max_ms, &mn->max_syn_backlog, &mn->rmem_default,
+		&mn->wmem_default, &mn->syncookies,
 		&mn->challenge_ack_limit,
 	};
 	struct ctl_table *table;

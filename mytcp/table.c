@@ -245,8 +245,8 @@ static void mytcp_owner_fill(struct sock *sk, struct mytcp_port_owner *o)
  * already holds its port (listen() after bind()) is checked again, now as a
  * listener.
  *
- * Return: 0, or 1 when the port is in use (inet_bind() turns that into
- * -EADDRINUSE), or -EADDRNOTAVAIL when the ephemeral range is exhausted.
+ * Return: 0, or -EADDRINUSE when the port is in use or no ephemeral port
+ * is free (inet_bind() passes it on; connect() reports EADDRNOTAVAIL).
  */
 int mytcp_get_port(struct sock *sk, unsigned short snum)
 {
@@ -265,7 +265,7 @@ int mytcp_get_port(struct sock *sk, unsigned short snum)
 		spin_lock_bh(&b->lock);
 		busy = mytcp_port_conflict(b, net, msk->owner.port, &msk->owner);
 		spin_unlock_bh(&b->lock);
-		return busy ? 1 : 0;
+		return busy ? -EADDRINUSE : 0;
 	}
 
 	if (snum) {
@@ -273,7 +273,7 @@ int mytcp_get_port(struct sock *sk, unsigned short snum)
 		spin_lock_bh(&b->lock);
 		if (mytcp_port_conflict(b, net, snum, &msk->owner)) {
 			spin_unlock_bh(&b->lock);
-			return 1;
+			return -EADDRINUSE;
 		}
 		goto take;
 	}
@@ -291,7 +291,7 @@ int mytcp_get_port(struct sock *sk, unsigned short snum)
 			goto take;
 		spin_unlock_bh(&b->lock);
 	}
-	return -EADDRNOTAVAIL;
+	return -EADDRINUSE;
 
 take:
 	msk->owner.port = snum;

@@ -97,6 +97,23 @@ static int mytcp_retry_limit(const struct sock *sk)
 	}
 }
 
+/*
+ * The peer's window is closed, and the peer is alive: nothing in flight,
+ * or it answered within two maximum RTOs.
+ */
+static bool mytcp_persisting(const struct sock *sk)
+{
+	const struct mytcp_sock *msk = mytcp_sk(sk);
+	unsigned long alive;
+
+	if (msk->snd_wnd)
+		return false;
+	if (msk->snd_una == msk->snd_max)
+		return true;
+	alive = msecs_to_jiffies(2 * mytcp_pernet(sock_net(sk))->rto_max_ms);
+	return time_before(jiffies, msk->rcv_tstamp + alive);
+}
+
 static void mytcp_rtx_timer(struct timer_list *t)
 {
 	struct mytcp_sock *msk = from_timer(msk, t, rtx_timer);
@@ -112,10 +129,11 @@ static void mytcp_rtx_timer(struct timer_list *t)
 	if (msk->snd_una == msk->snd_max && !msk->send_head)
 		goto out;
 
-	if (msk->snd_una == msk->snd_max && !msk->snd_wnd) {
+	if (mytcp_persisting(sk)) {
 		/*
-		 * Persist: the peer's window is zero and nothing is in flight.
-		 * Probe for as long as the peer answers (section 3.8.6.1).
+		 * Persist: the peer's window is zero.  Probe for as long as
+		 * the peer answers (RFC 9293 section 3.8.6.1); only probes
+		 * that go unanswered count towards giving up.
 		 */
 		if (msk->backoff < 16)
 			msk->backoff++;
@@ -151,10 +169,9 @@ static void mytcp_misc_timer(struct timer_list *t)
 	}
 	if (sk->sk_state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)) {
 		/*
-		 * The peer never sent its FIN.  Like Linux, end the orphan with
-		 * a RST so the peer does not keep a half-open connection.
+		 * The peer never sent its FIN: the orphan goes silently after
+		 * net.mytcp.fin_timeout_ms, as Linux's does with its defaults.
 		 */
-		mytcp_send_active_reset(sk, GFP_ATOMIC);
 		mytcp_done(sk);
 	} else if (sock_flag(sk, SOCK_KEEPOPEN) &&
 		   ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))) {
