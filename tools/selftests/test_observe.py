@@ -723,6 +723,13 @@ def trace_restores_events():
         assert all(during[e] == "1" for e in EVENTS) and during["tracing_on"] == "1", during
         assert finish(p, 30, "mytcp trace --global") == 0
         assert enable_state() == mixed, "after --global: %s, before: %s" % (enable_state(), mixed)
+        # SIGINT ends it the same way
+        p = tool_bg(None, ["trace", "--ready-file", tmp + "/r3"], tmp + "/o3")
+        wait_file(tmp + "/r3", p, what="mytcp trace")
+        p.send_signal(signal.SIGINT)
+        assert finish(p, 30, "mytcp trace after SIGINT") == 0
+        assert not os.path.exists(os.path.join(TRACEFS, "instances", "mytcp-trace-%d" % p.pid))
+        assert enable_state() == mixed, "after SIGINT: %s" % enable_state()
         # an unmounted tracefs is mounted for the run and unmounted after
         mnt = os.path.join(tmp, "tracefs")
         os.mkdir(mnt)
