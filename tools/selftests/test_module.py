@@ -171,11 +171,11 @@ def netns_exit_with_sockets():
     n = lib.new_netns("x")
     try:
         c, s, lst = smoke(n)
-        c2, s2, _ = smoke(n)
+        c2, s2, lst2 = smoke(n)
         c.close()
         assert s.recv(1) == b""
         s.close()                # c's side now in TIME_WAIT
-        for x in (c2, s2, lst):
+        for x in (c2, s2, lst, lst2):
             x.close()
     finally:
         lib.del_netns(n)
@@ -187,7 +187,11 @@ def netns_exit_with_sockets():
         rc, out = lib.rmmod()
         last[:] = [out]
         return rc == 0
-    lib.wait_for(unloaded, 100, "rmmod after the netns was deleted")
+    try:
+        lib.wait_for(unloaded, 100, "rmmod after the netns was deleted")
+    except AssertionError as e:
+        raise AssertionError("%s; rmmod: %s; refcount %s" % (
+            e, last[0] if last else "", refcount())) from None
     dt = time.monotonic() - t0
     lib.diag("rmmod succeeded %.1f s after the namespace was deleted" % dt)
     lib.insmod()
