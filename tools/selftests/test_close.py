@@ -31,11 +31,11 @@ def handshake_states():
     lst, sport = lib.listener(b)
     c = lib.sock(a)
     c.setblocking(False)
-    with lib.netem(b, "delay 800ms"):
+    with lib.netem(b, "delay 1500ms"):
         assert c.connect_ex((lib.ADDR_B, sport)) == 115    # EINPROGRESS
         cport = c.getsockname()[1]
-        lib.wait_state(a, cport, sport, SYN_SENT, timeout=0.6)
-        lib.wait_state(b, sport, cport, SYN_RECV, timeout=0.6)
+        lib.wait_state(a, cport, sport, SYN_SENT, timeout=1.2)
+        lib.wait_state(b, sport, cport, SYN_RECV, timeout=1.2)
         lib.wait_poll(c, select.POLLOUT, timeout=10)
     lib.wait_state(a, cport, sport, ESTABLISHED)
     lib.wait_state(b, sport, cport, ESTABLISHED)
