@@ -284,7 +284,7 @@ class Harness:
         return text
 
     def _owner(self, seg):
-        for c in self.conns:
+        for c in reversed(self.conns):      # the newest incarnation first
             if c.matches(seg):
                 return c
         return None
@@ -292,7 +292,7 @@ class Harness:
     # ---- the wire
     def inject(self, datagram, what):
         """Write one IPv4 datagram into the tun: it arrives at the module."""
-        self.trace("> " + what)
+        self.trace("peer  " + what)
         os.write(self.fd, datagram)
 
     def _read(self, deadline):
@@ -316,7 +316,7 @@ class Harness:
             owner = self._owner(seg)
             if owner is not None:
                 owner.learn(seg)
-            self.trace("< " + self.describe(seg, owner))
+            self.trace("mytcp " + self.describe(seg, owner))
             check(seg.csum_ok,
                   "the module sent a segment whose checksum is wrong for the "
                   "protocol-253 pseudo-header: %s" % self.describe(seg))
@@ -496,7 +496,7 @@ class Conn:
             self.learn(seg)
             if ignore is None or not ignore(self, seg):
                 return seg
-            self.h.trace("  (passed over)")
+            self.h.trace("      (passed over)")
 
     def expect(self, flags, seq=None, ack=None, win=None, data=None,
                length=None, within=EXPECT_WITHIN, ignore=None):

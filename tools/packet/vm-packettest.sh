@@ -9,7 +9,10 @@
 # Boots Debian's kernel with tools/vm/run-vm.sh, loads mytcp/mytcp.ko in the
 # guest (never on this host) and runs tools/packet/run.py there.  Its TAP
 # output comes through as it is made; the exit status is run.py's (0 iff
-# every case passed), or run-vm.sh's 124/125 for a hung or crashed guest.
+# every case passed), or run-vm.sh's (124 hung, 125 crashed or WARN).  When
+# the guest dies before run.py's summary, a "not ok" line for the run and a
+# final "N passed, N failed" that counts it are added, so a caller reading
+# the last line never mistakes a crash for success.
 set -eu
 
 repo=$(cd "$(dirname "$0")/../.." && pwd -P)
@@ -17,7 +20,29 @@ cd "$repo"
 ko=mytcp/mytcp.ko
 [ -e "$ko" ] || { echo "vm-packettest: no $ko (make module)" >&2; exit 2; }
 
+log=$(mktemp "${TMPDIR:-/tmp}/vm-packettest.XXXXXX")
+trap 'rm -f "$log" "$log.rc"' EXIT
+
 # shellcheck disable=SC2016  # $MYTCP_KO is expanded in the guest
-exec tools/vm/run-vm.sh --module "$ko" --timeout 900 -- \
-	sh -c 'grep -q "^mytcp " /proc/modules || insmod "$MYTCP_KO" || exit 1
-exec python3 tools/packet/run.py "$@"' vm-packettest "$@"
+{
+	rc=0
+	tools/vm/run-vm.sh --module "$ko" --timeout 900 -- \
+		sh -c 'grep -q "^mytcp " /proc/modules || insmod "$MYTCP_KO" || exit 1
+exec python3 tools/packet/run.py "$@"' vm-packettest "$@" || rc=$?
+	echo "$rc" >"$log.rc"
+} | tee "$log"
+rc=$(cat "$log.rc")
+
+if ! tail -n 1 "$log" | grep -Eq '^[0-9]+ passed, [0-9]+ failed$'; then
+	passed=$(grep -c '^ok ' "$log" || true)
+	failed=$(grep -c '^not ok ' "$log" || true)
+	case $rc in
+	124) why="the VM hung (timeout)" ;;
+	125) why="the VM crashed (panic or WARN) or never reported" ;;
+	*) why="run.py ended without its summary line (status $rc)"
+	   [ "$rc" -ne 0 ] || rc=1 ;;
+	esac
+	echo "not ok $((passed + failed + 1)) - vm-packettest # $why"
+	echo "$passed passed, $((failed + 1)) failed"
+fi
+exit "$rc"
