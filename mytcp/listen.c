@@ -287,7 +287,7 @@ static void mytcp_listen_ack(struct sock *sk, struct sk_buff *skb)
 	}
 	child = mytcp_create_child(sk, req, skb);
 	if (!child) {
-		mytcp_inc_stats(net, MYTCP_MIB_DROP_OTHER);
+		mytcp_drop(net, skb, MYTCP_MIB_DROP_OTHER);
 		goto drop;
 	}
 	if (!cookie)
@@ -364,7 +364,7 @@ static void mytcp_listen_syn(struct sock *sk, struct sk_buff *skb)
 	}
 	req = kzalloc(sizeof(*req), GFP_ATOMIC);
 	if (!req) {
-		mytcp_inc_stats(net, MYTCP_MIB_DROP_OTHER);
+		mytcp_drop(net, skb, MYTCP_MIB_DROP_OTHER);
 		goto drop;
 	}
 	mytcp_req_init(sk, skb, req, cb->seq, cb->opts.mss, cb->opts.wscale_ok,

@@ -394,7 +394,8 @@ void mytcp_retransmit_head(struct sock *sk)
 	if (!msk->send_head)
 		return;
 	/* a zero window probe: one segment, whatever the window */
-	if (!msk->snd_wnd) {
+	if (!msk->snd_wnd && sk->sk_state != TCP_SYN_SENT &&
+	    sk->sk_state != TCP_SYN_RECV) {
 		struct sk_buff *skb = msk->send_head;
 
 		mytcp_transmit_skb(sk, skb, "probe");

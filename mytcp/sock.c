@@ -515,7 +515,8 @@ static int mytcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 					break;
 				}
 			}
-			mytcp_rcv_window_update(sk);
+			if (copied)
+				mytcp_rcv_window_update(sk);
 			sk_wait_data(sk, &timeo,
 				     skb_peek_tail(&sk->sk_receive_queue));
 			continue;
@@ -534,7 +535,7 @@ static int mytcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			consume_skb(found);
 		}
 	}
-	if (!(flags & MSG_PEEK))
+	if (!(flags & MSG_PEEK) && copied > 0)
 		mytcp_rcv_window_update(sk);
 out:
 	release_sock(sk);

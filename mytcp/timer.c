@@ -106,7 +106,10 @@ static bool mytcp_persisting(const struct sock *sk)
 	const struct mytcp_sock *msk = mytcp_sk(sk);
 	unsigned long alive;
 
-	if (msk->snd_wnd)
+	/* a handshake or a peer that never opened its window does not count */
+	if (msk->snd_wnd || !((1 << sk->sk_state) &
+			      (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT |
+			       TCPF_FIN_WAIT1 | TCPF_CLOSING | TCPF_LAST_ACK)))
 		return false;
 	if (msk->snd_una == msk->snd_max)
 		return true;
