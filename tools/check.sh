@@ -9,6 +9,7 @@
 #   build     the module with W=1 (a warning is a failure), and the tool
 #   style     checkpatch --strict on the module, the uapi header, the tests
 #   kunit     the KUnit suites in UML (tools/kunit.sh)
+#   kasan     the same suites under KASAN (tools/kunit.sh --debug)
 #   selftest  the selftests in a QEMU VM, each for mytcp and for TCP
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -49,6 +50,7 @@ tools/deps.sh build kunit vm || { echo "0 passed, 1 failed"; exit 1; }
 suite build tools/build-check.sh
 suite style tools/checkstyle.sh
 suite kunit tools/kunit.sh
+suite kasan tools/kunit.sh --debug
 suite selftest tools/selftests/vm-selftest.sh
 
 echo
