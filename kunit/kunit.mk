@@ -4,4 +4,5 @@
 # directory into a kernel tree as net/mytcp (mytcp/Kbuild includes it).
 
 mytcp-$(CONFIG_MYTCP_KUNIT_TEST) += seq_test.o rules_test.o state_test.o \
-				  header_test.o isn_test.o conn_test.o
+				  header_test.o isn_test.o conn_test.o \
+				  cong_test.o window_test.o cookie_test.o
