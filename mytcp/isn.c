@@ -76,15 +76,20 @@ u32 mytcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
 			      ktime_get_real_ns());
 }
 
+/*
+ * The hash covers the low byte too (MSS index and window scale), so a peer
+ * cannot ask for a larger MSS or another scale by editing its ACK.
+ */
 static u32 mytcp_cookie_hash(const siphash_key_t *key, __be32 laddr,
 			     __be32 raddr, __be16 lport, __be16 rport, u32 irs,
-			     u32 t)
+			     u32 t, u32 carried)
 {
 	u32 ports = (u32)ntohs(lport) << 16 | ntohs(rport);
 	u64 a = (u64)(__force u32)laddr << 32 | (__force u32)raddr;
 	u64 b = (u64)ports << 32 | irs;
+	u64 c = (u64)(carried & 0xff) << 32 | t;
 
-	return (u32)siphash_3u64(a, b, t, key) >> MYTCP_COOKIE_HASH_SHIFT;
+	return (u32)siphash_3u64(a, b, c, key) >> MYTCP_COOKIE_HASH_SHIFT;
 }
 
 /**
@@ -104,15 +109,15 @@ u32 mytcp_cookie_make(const siphash_key_t *key, __be32 laddr, __be32 raddr,
 		      __be16 lport, __be16 rport, u32 irs, u32 t,
 		      const struct mytcp_cookie_info *info)
 {
-	u32 idx = 0, i;
+	u32 idx = 0, i, carried;
 
 	for (i = 0; i < ARRAY_SIZE(mytcp_cookie_mss); i++)
 		if (mytcp_cookie_mss[i] <= info->mss)
 			idx = i;
-	return mytcp_cookie_hash(key, laddr, raddr, lport, rport, irs, t) <<
-		MYTCP_COOKIE_HASH_SHIFT |
-	       (t & 7) << MYTCP_COOKIE_T_SHIFT |
-	       (u32)info->wscale_ok << 7 | (info->wscale & 0xf) << 3 | idx;
+	carried = (u32)info->wscale_ok << 7 | (info->wscale & 0xf) << 3 | idx;
+	return mytcp_cookie_hash(key, laddr, raddr, lport, rport, irs, t,
+				 carried) << MYTCP_COOKIE_HASH_SHIFT |
+	       (t & 7) << MYTCP_COOKIE_T_SHIFT | carried;
 }
 
 /**
@@ -144,11 +149,12 @@ bool mytcp_cookie_check(const siphash_key_t *key, __be32 laddr, __be32 raddr,
 	else
 		return false;
 	if (cookie >> MYTCP_COOKIE_HASH_SHIFT !=
-	    mytcp_cookie_hash(key, laddr, raddr, lport, rport, irs, t))
+	    mytcp_cookie_hash(key, laddr, raddr, lport, rport, irs, t, cookie))
 		return false;
 	info->mss = mytcp_cookie_mss[cookie & 7];
 	info->wscale_ok = cookie & BIT(7);
-	info->wscale = (cookie >> 3) & 0xf;
+	/* RFC 7323 section 2.3: a shift above 14 is used as 14 */
+	info->wscale = min_t(u32, (cookie >> 3) & 0xf, 14);
 	return true;
 }
 
