@@ -44,6 +44,16 @@ until grep -q "Capturing on" "$out/tshark.err" 2>/dev/null; do
 	sleep 0.1
 done
 
+# the kernel's own view: the mytcp tracepoints drawn as a ladder, live
+rm -f /tmp/tr
+$tool trace --port $port --count-connections 1 --duration 90 \
+	--svg "$out/ladder.svg" --ready-file /tmp/tr >"$out/trace.txt" 2>&1 &
+trace_pid=$!
+for _ in $(seq 200); do	# up to 10 s, then go on without it
+	[ -e /tmp/tr ] || ! kill -0 $trace_pid 2>/dev/null && break
+	sleep 0.05
+done
+
 rm -f /tmp/w1 /tmp/w2 /tmp/ready
 t0=$(python3 -c 'import time; print(time.monotonic())')
 echo "== state changes, as /proc/net/mytcp shows them on each side (time in s):"
@@ -71,6 +81,12 @@ sleep 0.5	# let tshark write the last segment out
 kill $tshark_pid 2>/dev/null || true
 wait $tshark_pid 2>/dev/null || true
 
+wait $trace_pid || true
+
+echo
+echo "== the connection as the kernel's mytcp tracepoints saw it (mytcp trace):"
+cat "$out/trace.txt"
+echo "   (also drawn as SVG: $out/ladder.svg)"
 echo
 echo "== the segments on the wire (tshark -d ip.proto==253,tcp), sequence numbers raw:"
 python3 tools/demo/ladder.py --client 10.0.1.2 <"$out/capture.txt"
