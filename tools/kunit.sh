@@ -142,6 +142,29 @@ sha=$(cat "${configs[@]}" | sed -e 's/[[:space:]]*#.*//' -e '/^[[:space:]]*$/d' 
 build=$cache/build-$sha
 mkdir -p "$build"
 
+# make compares times, not contents: a tree last linked to another checkout
+# (a git worktree, an older clone) can hold objects newer than our sources
+# and never rebuild them.  So remember each source's hash per build, and
+# drop the objects of what changed (all of them if a header or Kbuild did).
+manifest=$build/mytcp-sources.sha256
+objs=$build/net/mytcp
+new_manifest=$(cd "$mod" && sha256sum -- * | sort -k2)
+if [ -d "$objs" ]; then
+	if [ ! -f "$manifest" ]; then
+		rm -rf "$objs"
+	else
+		changed=$(diff <(sort -k2 "$manifest") <(echo "$new_manifest") |
+			  sed -n 's/^> [0-9a-f]*  //p')
+		for f in $changed; do
+			case "$f" in
+			*.c) rm -f "$objs/${f%.c}.o" ;;
+			*) rm -rf "$objs"; break ;;
+			esac
+		done
+	fi
+fi
+echo "$new_manifest" > "$manifest"
+
 kargs=()
 for c in "${configs[@]}"; do
 	kargs+=("--kunitconfig=$c")
