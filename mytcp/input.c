@@ -81,7 +81,7 @@ static void mytcp_ack_advance(struct sock *sk, u32 ack)
 							   skb) ? NULL : skb->next;
 		msk->bytes_acked += skb->len;
 		__skb_unlink(skb, &sk->sk_write_queue);
-		sk_wmem_queued_add(sk, -skb->truesize);
+		mytcp_wqueue_uncharge(sk, skb);
 		consume_skb(skb);
 		freed = true;
 	}
@@ -197,6 +197,13 @@ static void mytcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
 	    READ_ONCE(sk->sk_rcvbuf)) {
 		mytcp_drop(sock_net(sk), skb, MYTCP_MIB_DROP_RCVBUF);
+		kfree_skb(skb);
+		mytcp_send_ack(sk);
+		return;
+	}
+	/* the global pool (mem.c) is exhausted: as full a buffer as ours */
+	if (!sk_rmem_schedule(sk, skb, skb->truesize)) {
+		mytcp_drop(sock_net(sk), skb, MYTCP_MIB_DROP_MEMORY);
 		kfree_skb(skb);
 		mytcp_send_ack(sk);
 		return;

@@ -50,6 +50,8 @@ static const char *const mytcp_mib_names[MYTCP_MIB_MAX] = {
 	[MYTCP_MIB_DROP_SYN_QUEUE_FULL]		= "DropSynQueueFull",
 	[MYTCP_MIB_DROP_ACCEPT_QUEUE_FULL]	= "DropAcceptQueueFull",
 	[MYTCP_MIB_DROP_RCVBUF]			= "DropRcvbufFull",
+	[MYTCP_MIB_DROP_MEMORY]			= "DropMemory",
+	[MYTCP_MIB_MEMORY_PRESSURES]		= "MemoryPressures",
 	[MYTCP_MIB_DROP_OTHER]			= "DropOther",
 };
 
@@ -175,9 +177,13 @@ static int __init mytcp_init(void)
 	err = mytcp_tables_init();
 	if (err)
 		return err;
-	err = proto_register(&mytcp_prot, 1);
+	err = mytcp_mem_init();
 	if (err)
 		goto free_tables;
+	mytcp_mem_setup_proto(&mytcp_prot);
+	err = proto_register(&mytcp_prot, 1);
+	if (err)
+		goto exit_mem;
 	inet_register_protosw(&mytcp_protosw);
 	err = register_pernet_subsys(&mytcp_net_ops);
 	if (err)
@@ -196,6 +202,8 @@ unregister_pernet:
 unregister_protosw:
 	inet_unregister_protosw(&mytcp_protosw);
 	proto_unregister(&mytcp_prot);
+exit_mem:
+	mytcp_mem_exit();
 free_tables:
 	rcu_barrier();
 	mytcp_tables_exit();
@@ -210,6 +218,7 @@ static void __exit mytcp_exit(void)
 	proto_unregister(&mytcp_prot);
 	/* TIME_WAIT entries are freed after a grace period */
 	rcu_barrier();
+	mytcp_mem_exit();
 	mytcp_tables_exit();
 	pr_info("mytcp: unregistered\n");
 }

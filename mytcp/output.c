@@ -301,7 +301,8 @@ static int mytcp_split_skb(struct sock *sk, struct sk_buff *skb, u32 len)
 	cb->end_seq = cb->seq + len;
 	skb_trim(skb, len);
 	__skb_queue_after(&sk->sk_write_queue, skb, tail);
-	sk_wmem_queued_add(sk, tail->truesize);
+	mytcp_mem_force(sk, tail->truesize);
+	mytcp_wqueue_charge(sk, tail);
 	return 0;
 }
 
@@ -566,7 +567,8 @@ static void mytcp_queue_ctl(struct sock *sk, struct sk_buff *skb, u8 flags)
 	cb->flags = flags;
 	msk->write_seq++;
 	__skb_queue_tail(&sk->sk_write_queue, skb);
-	sk_wmem_queued_add(sk, skb->truesize);
+	mytcp_mem_force(sk, skb->truesize);
+	mytcp_wqueue_charge(sk, skb);
 	if (!msk->send_head)
 		msk->send_head = skb;
 }

@@ -302,6 +302,8 @@ enum mytcp_mib_field {
 	MYTCP_MIB_DROP_SYN_QUEUE_FULL,
 	MYTCP_MIB_DROP_ACCEPT_QUEUE_FULL,
 	MYTCP_MIB_DROP_RCVBUF,
+	MYTCP_MIB_DROP_MEMORY,
+	MYTCP_MIB_MEMORY_PRESSURES,
 	MYTCP_MIB_DROP_OTHER,
 	MYTCP_MIB_MAX
 };
@@ -355,6 +357,32 @@ static inline void mytcp_inc_stats(const struct net *net,
 
 unsigned long mytcp_read_stat(const struct net *net, enum mytcp_mib_field f);
 const char *mytcp_mib_name(enum mytcp_mib_field f);
+
+/* mem.c: the global memory pool (net.mytcp.mem) */
+void mytcp_mem_setup_proto(struct proto *prot);
+int mytcp_mem_init(void);
+void mytcp_mem_exit(void);
+void mytcp_mem_force(struct sock *sk, int size);
+void mytcp_mem_sock_init(struct sock *sk);
+void mytcp_mem_sock_exit(struct sock *sk);
+
+/*
+ * An skb joins or leaves the write queue: the socket's sk_wmem_queued
+ * (bounded by SO_SNDBUF) and the pool (bounded by net.mytcp.mem) move
+ * together.  The caller has scheduled the memory: sk_wmem_schedule(), or
+ * mytcp_mem_force() for what cannot wait.
+ */
+static inline void mytcp_wqueue_charge(struct sock *sk, struct sk_buff *skb)
+{
+	sk_wmem_queued_add(sk, skb->truesize);
+	sk_mem_charge(sk, skb->truesize);
+}
+
+static inline void mytcp_wqueue_uncharge(struct sock *sk, struct sk_buff *skb)
+{
+	sk_wmem_queued_add(sk, -skb->truesize);
+	sk_mem_uncharge(sk, skb->truesize);
+}
 
 /* table.c: connection, listener, TIME_WAIT and bind tables */
 int mytcp_tables_init(void);

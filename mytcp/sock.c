@@ -81,7 +81,7 @@ static void mytcp_purge_queues(struct sock *sk)
 	struct sk_buff *skb;
 
 	while ((skb = __skb_dequeue(&sk->sk_write_queue))) {
-		sk_wmem_queued_add(sk, -skb->truesize);
+		mytcp_wqueue_uncharge(sk, skb);
 		kfree_skb(skb);
 	}
 	msk->send_head = NULL;
@@ -180,6 +180,13 @@ static void mytcp_write_space(struct sock *sk)
 	rcu_read_unlock();
 }
 
+/* sk_destruct of every mytcp socket: it leaves the pool's count (mem.c) */
+static void mytcp_sock_destruct(struct sock *sk)
+{
+	inet_sock_destruct(sk);
+	mytcp_mem_sock_exit(sk);
+}
+
 /**
  * mytcp_init_sock - set up a new socket (struct proto::init)
  * @sk: the socket
@@ -207,6 +214,8 @@ int mytcp_init_sock(struct sock *sk)
 	msk->keepintvl = 75;
 	msk->keepcnt = 9;
 	sk->sk_write_space = mytcp_write_space;
+	sk->sk_destruct = mytcp_sock_destruct;
+	mytcp_mem_sock_init(sk);
 	sock_set_flag(sk, SOCK_RCU_FREE);
 	/* larger than core's defaults, as TCP's are: windows of 512 KiB */
 	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK))
@@ -577,13 +586,18 @@ static int mytcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 					sk->sk_allocation | __GFP_NOWARN);
 			if (!skb)
 				goto wait_for_memory;
+			if (!sk_wmem_schedule(sk, skb->truesize)) {
+				/* the global pool is short (mem.c) */
+				kfree_skb(skb);
+				goto wait_for_memory;
+			}
 			skb_reserve(skb, MYTCP_MAX_HEADER);
 			memset(skb->cb, 0, sizeof(skb->cb));
 			MYTCP_SKB_CB(skb)->seq = msk->write_seq;
 			MYTCP_SKB_CB(skb)->end_seq = msk->write_seq;
 			MYTCP_SKB_CB(skb)->flags = TCPHDR_PSH;
 			__skb_queue_tail(&sk->sk_write_queue, skb);
-			sk_wmem_queued_add(sk, skb->truesize);
+			mytcp_wqueue_charge(sk, skb);
 			if (!msk->send_head)
 				msk->send_head = skb;
 		}
