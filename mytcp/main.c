@@ -112,6 +112,10 @@ static int __net_init mytcp_net_init(struct net *net)
 	mn->syncookies = 1;
 	mn->rmem_default = 1024 * 1024;
 	mn->wmem_default = 1024 * 1024;
+	/* as Linux's tcp_keepalive_time, _intvl and _probes */
+	mn->keepalive_time = 7200;
+	mn->keepalive_intvl = 75;
+	mn->keepalive_probes = 9;
 	atomic_set(&mn->challenge_count, 0);
 
 	mn->mib = __alloc_percpu(sizeof(unsigned long) * MYTCP_MIB_MAX,

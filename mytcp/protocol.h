@@ -323,6 +323,11 @@ enum mytcp_mib_field {
  * @syncookies: answer SYNs with cookies when a SYN queue is full
  * @challenge_ack_limit: challenge ACKs sent per second, at most (RFC 5961
  *	section 7)
+ * @keepalive_time: idle seconds before the first keepalive probe, for a
+ *	socket without TCP_KEEPIDLE
+ * @keepalive_intvl: seconds between probes, without TCP_KEEPINTVL
+ * @keepalive_probes: unanswered probes before the connection is dropped,
+ *	without TCP_KEEPCNT
  * @challenge_second: the second @challenge_count counts in
  * @challenge_count: challenge ACKs sent in @challenge_second
  * @sysctl_hdr: the net.mytcp sysctl table of this namespace
@@ -341,6 +346,9 @@ struct mytcp_net {
 	int wmem_default;
 	int syncookies;
 	int challenge_ack_limit;
+	int keepalive_time;
+	int keepalive_intvl;
+	int keepalive_probes;
 	unsigned long challenge_second;
 	atomic_t challenge_count;
 	struct ctl_table_header *sysctl_hdr;

@@ -210,9 +210,9 @@ int mytcp_init_sock(struct sock *sk)
 	mytcp_rtt_init(&msk->rtt, MYTCP_RTO_INIT_US);
 	msk->ca_ops = &mytcp_newreno;
 	msk->ca_ops->init(&msk->cc, MYTCP_DEFAULT_MSS, MYTCP_INIT_CWND);
-	msk->keepidle = 7200;
-	msk->keepintvl = 75;
-	msk->keepcnt = 9;
+	msk->keepidle = mytcp_pernet(sock_net(sk))->keepalive_time;
+	msk->keepintvl = mytcp_pernet(sock_net(sk))->keepalive_intvl;
+	msk->keepcnt = mytcp_pernet(sock_net(sk))->keepalive_probes;
 	sk->sk_write_space = mytcp_write_space;
 	sk->sk_destruct = mytcp_sock_destruct;
 	mytcp_mem_sock_init(sk);

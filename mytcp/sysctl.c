@@ -16,6 +16,9 @@ static int mytcp_max_retries = 255;
 static int mytcp_max_backlog = 65535;
 static int mytcp_min_buf = SOCK_MIN_RCVBUF;
 static int mytcp_max_buf = 64 * 1024 * 1024;
+/* the ranges TCP_KEEPIDLE, TCP_KEEPINTVL and TCP_KEEPCNT accept */
+static int mytcp_max_keep_s = 32767;
+static int mytcp_max_keep_probes = 127;
 
 /* Template: .data points into init_net's struct mytcp_net; rebased per net */
 static struct ctl_table mytcp_sysctl_template[] = {
@@ -115,6 +118,30 @@ static struct ctl_table mytcp_sysctl_template[] = {
 		.extra1		= &mytcp_zero,
 		.extra2		= &mytcp_max_ms,
 	},
+	{
+		.procname	= "keepalive_time",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &mytcp_one,
+		.extra2		= &mytcp_max_keep_s,
+	},
+	{
+		.procname	= "keepalive_intvl",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &mytcp_one,
+		.extra2		= &mytcp_max_keep_s,
+	},
+	{
+		.procname	= "keepalive_probes",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &mytcp_one,
+		.extra2		= &mytcp_max_keep_probes,
+	},
 	{ }
 };
 
@@ -132,7 +159,8 @@ int mytcp_sysctl_init_net(struct net *net)
 		&mn->synack_retries, &mn->retries2, &mn->rto_min_ms,
 		&mn->rto_max_ms, &mn->max_syn_backlog, &mn->rmem_default,
 		&mn->wmem_default, &mn->syncookies,
-		&mn->challenge_ack_limit,
+		&mn->challenge_ack_limit, &mn->keepalive_time,
+		&mn->keepalive_intvl, &mn->keepalive_probes,
 	};
 	struct ctl_table *table;
 	unsigned int i;
