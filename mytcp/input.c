@@ -499,6 +499,17 @@ int mytcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct net *net = sock_net(sk);
 
+	/*
+	 * RFC 9293 sections 3.10.7.2 (fourth), 3.10.7.3 and 3.10.7.4
+	 * (fifth): a socket drops a segment that carries none of ACK, SYN
+	 * and RST.  In CLOSE it is answered like any other (3.10.7.1).
+	 */
+	if (sk->sk_state != TCP_CLOSE &&
+	    mytcp_ack_missing(MYTCP_SKB_CB(skb)->flags)) {
+		mytcp_drop(net, skb, MYTCP_MIB_DROP_BAD_FLAGS);
+		kfree_skb(skb);
+		return 0;
+	}
 	if (sk->sk_state != TCP_LISTEN) {
 		mytcp_sk(sk)->rcv_tstamp = jiffies;
 		mytcp_sk(sk)->keepalive_probes = 0;
