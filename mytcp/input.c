@@ -564,7 +564,8 @@ int mytcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 		tw = mytcp_lookup_tw(net, iph->daddr, th->dest, iph->saddr,
 				     th->source);
 		if (tw) {
-			mytcp_tw_rcv(tw, skb);
+			/* no listener here: the segment is always consumed */
+			mytcp_tw_rcv(tw, skb, NULL);
 			mytcp_tw_put(tw);
 			return 0;
 		}
@@ -683,11 +684,23 @@ int mytcp_v4_rcv(struct sk_buff *skb)
 	tw = mytcp_lookup_tw(net, iph->daddr, th->dest, iph->saddr,
 			     th->source);
 	if (tw) {
-		bool to_listener = mytcp_tw_rcv(tw, skb);
-
+		/*
+		 * RFC 9293 section 3.10.7.4 (TIME-WAIT) with RFC 6191's reuse:
+		 * a new SYN may end TIME_WAIT only for a listener to take it,
+		 * so find the listener before the entry is killed.
+		 */
+		sk = NULL;
+		if ((cb->flags & (TCPHDR_SYN | TCPHDR_ACK)) == TCPHDR_SYN)
+			sk = mytcp_lookup_listener(net, iph->daddr, th->dest,
+						   inet_iif(skb));
+		if (mytcp_tw_rcv(tw, skb, sk)) {
+			mytcp_tw_put(tw);
+			goto deliver;
+		}
 		mytcp_tw_put(tw);
-		if (!to_listener)
-			return 0;
+		if (sk)
+			sock_put(sk);
+		return 0;
 	}
 	sk = mytcp_lookup_listener(net, iph->daddr, th->dest, inet_iif(skb));
 	if (sk)
