@@ -3,7 +3,7 @@
 # mytcp: the module, the tool and the tests.
 #   make            build mytcp/mytcp.ko against the running system's headers
 #   make demo       a handshake, data and close, in a VM (installs what it needs)
-#   make check      every test: KUnit in UML, then the selftests in a VM
+#   make check      every test: KUnit in UML, then the selftests and packet cases in a VM
 #   make kunit      KUnit suites in UML
 #   make selftest   selftests in a QEMU VM
 #   make packettest packet-level conformance cases (scapy + tun) in a VM

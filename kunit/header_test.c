@@ -105,31 +105,41 @@ static void header_bad_flags(struct kunit *test)
 
 /*
  * RFC 9293 section 3.10.7.4, fifth check: a segment without ACK is
- * dropped, except a SYN (which opens) and a RST.
+ * dropped by a socket, except a SYN (which opens) and a RST.  The header
+ * itself is well formed: with no socket such a segment is answered by a
+ * RST (section 3.10.7.1), so mytcp_check_header() lets it through and
+ * mytcp_ack_missing() says it after the lookup.
  */
 static void header_ack_required(struct kunit *test)
 {
 	static const u8 bad[] = {
 		0, TCPHDR_FIN, TCPHDR_PSH, TCPHDR_URG, TCPHDR_FIN | TCPHDR_PSH,
+		TCPHDR_ECE | TCPHDR_CWR | TCPHDR_PSH,
 	};
 	static const u8 good[] = {
 		TCPHDR_SYN, TCPHDR_RST, TCPHDR_ACK, TCPHDR_SYN | TCPHDR_ACK,
 		TCPHDR_RST | TCPHDR_ACK, TCPHDR_FIN | TCPHDR_ACK,
-		TCPHDR_PSH | TCPHDR_ACK,
+		TCPHDR_PSH | TCPHDR_ACK, TCPHDR_RST | TCPHDR_FIN,
 	};
 	struct seg_buf b;
 	int i;
 
-	for (i = 0; i < ARRAY_SIZE(bad); i++)
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		KUNIT_EXPECT_EQ_MSG(test,
 				    mytcp_check_header(make_hdr(&b, 5, bad[i]),
 						       20),
-				    MYTCP_HDR_BAD_FLAGS, "flags %#x", bad[i]);
-	for (i = 0; i < ARRAY_SIZE(good); i++)
+				    MYTCP_HDR_OK, "flags %#x", bad[i]);
+		KUNIT_EXPECT_TRUE_MSG(test, mytcp_ack_missing(bad[i]),
+				      "flags %#x", bad[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
 		KUNIT_EXPECT_EQ_MSG(test,
 				    mytcp_check_header(make_hdr(&b, 5, good[i]),
 						       20),
 				    MYTCP_HDR_OK, "flags %#x", good[i]);
+		KUNIT_EXPECT_FALSE_MSG(test, mytcp_ack_missing(good[i]),
+				       "flags %#x", good[i]);
+	}
 }
 
 /* Parse @opt (@len bytes) into @o, after filling @o with junk. */

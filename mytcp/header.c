@@ -31,10 +31,28 @@ enum mytcp_hdr_verdict mytcp_check_header(const struct tcphdr *th,
 		return MYTCP_HDR_SHORT;
 	if (th->syn && (th->rst || th->fin))
 		return MYTCP_HDR_BAD_FLAGS;
-	/* RFC 9293 section 3.10.7: every segment but SYN and RST carries ACK */
-	if (!th->ack && !th->syn && !th->rst)
-		return MYTCP_HDR_BAD_FLAGS;
+	/*
+	 * A segment without ACK is well formed: with no socket it earns a RST
+	 * (RFC 9293 section 3.10.7.1); a socket drops it (mytcp_ack_missing()).
+	 */
 	return MYTCP_HDR_OK;
+}
+
+/**
+ * mytcp_ack_missing - a segment that should carry ACK does not
+ * @flags: the segment's flag byte (TCPHDR_*)
+ *
+ * RFC 9293 section 3.10.7.4, fifth check: "if the ACK bit is off, drop the
+ * segment and return"; only a SYN (which opens) and a RST go without.  A
+ * connection or listener drops such a segment, but a port with no socket
+ * answers it like any other (section 3.10.7.1), so this is asked after the
+ * lookup, not by mytcp_check_header().
+ *
+ * Return: true when the segment has none of ACK, SYN and RST.
+ */
+bool mytcp_ack_missing(u8 flags)
+{
+	return !(flags & (TCPHDR_ACK | TCPHDR_SYN | TCPHDR_RST));
 }
 
 /**

@@ -52,7 +52,7 @@ struct mytcp_opts {
  * @MYTCP_HDR_SHORT: shorter than 20 bytes or than its data offset says
  * @MYTCP_HDR_BAD_DOFF: data offset below 5
  * @MYTCP_HDR_BAD_FLAGS: a flag combination no correct sender makes
- *	(SYN with RST, SYN with FIN, no ACK outside SYN/RST)
+ *	(SYN with RST, SYN with FIN)
  * @MYTCP_HDR_BAD_OPTIONS: an option runs past the header or has length < 2
  */
 enum mytcp_hdr_verdict {
@@ -65,6 +65,7 @@ enum mytcp_hdr_verdict {
 
 enum mytcp_hdr_verdict mytcp_check_header(const struct tcphdr *th,
 					  unsigned int len);
+bool mytcp_ack_missing(u8 flags);
 int mytcp_parse_options(const u8 *p, unsigned int len, bool syn,
 			struct mytcp_opts *opts);
 unsigned int mytcp_syn_options_len(const struct mytcp_opts *opts);

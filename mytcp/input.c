@@ -323,6 +323,20 @@ drop:
 	kfree_skb(skb);
 }
 
+/*
+ * The segment is the peer's SYN,ACK of a simultaneous open (RFC 9293
+ * section 3.5, figure 8): the SYN we hold (SEQ = IRS, nothing else taking
+ * sequence space) and an ACK of exactly our SYN.
+ */
+static bool mytcp_simopen_synack(const struct mytcp_sock *msk,
+				 const struct mytcp_skb_cb *cb)
+{
+	return (cb->flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST |
+			     TCPHDR_FIN)) == (TCPHDR_SYN | TCPHDR_ACK) &&
+	       cb->seq == msk->irs && cb->end_seq == msk->irs + 1 &&
+	       msk->rcv_nxt == msk->irs + 1 && cb->ack == msk->snd_max;
+}
+
 /* Trim data beyond the right edge of the window (section 3.10.7.4). */
 static void mytcp_trim_to_window(struct mytcp_sock *msk, struct sk_buff *skb,
 				 u32 wnd)
@@ -349,8 +363,22 @@ static void mytcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	u32 seg_len = cb->end_seq - cb->seq;
 	u32 wnd = mytcp_rcv_wnd_now(msk);
 	bool had_data = skb->len > 0;
+	bool synack = false;
 	int next;
 
+	/*
+	 * RFC 9293 section 3.5, figure 8, lines 6-7: in a simultaneous open
+	 * the peer's SYN,ACK <SEQ=IRS><ACK=ISS+1> reaches us in SYN-RECEIVED.
+	 * Its SYN is the one we already hold; its ACK is the acknowledgment
+	 * of our SYN that takes us to ESTABLISHED (as Linux accepts it).
+	 * Processed from here on as that ACK, at RCV.NXT.
+	 */
+	if (sk->sk_state == TCP_SYN_RECV && mytcp_simopen_synack(msk, cb)) {
+		cb->flags &= ~TCPHDR_SYN;
+		cb->seq = msk->rcv_nxt;
+		seg_len = 0;
+		synack = true;
+	}
 	/*
 	 * first: sequence number.  With a zero window, a segment at RCV.NXT
 	 * still counts for its ACK and RST (the RFC's "special allowance").
@@ -387,9 +415,14 @@ static void mytcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		}
 		mytcp_event(sk, MYTCP_EV_RCV_ACK_OF_SYN);
 		mytcp_established(sk);
-		msk->snd_wnd = (u32)cb->wnd << msk->snd_wscale;
+		/* RFC 7323 section 2.2: a SYN's window is not scaled */
+		msk->snd_wnd = synack ? cb->wnd :
+				(u32)cb->wnd << msk->snd_wscale;
 		msk->snd_wl1 = cb->seq;
 		msk->snd_wl2 = cb->ack;
+		/* figure 8, line 7: the SYN,ACK is acknowledged */
+		if (synack)
+			mytcp_send_ack(sk);
 		if (!sock_flag(sk, SOCK_DEAD)) {
 			sk->sk_state_change(sk);
 			sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
@@ -415,8 +448,8 @@ static void mytcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 					   msk->snd_max) == MYTCP_CC_RETRANSMIT)
 			mytcp_retransmit_una(sk);
 	}
-	if (mytcp_window_update_ok(msk->snd_wl1, msk->snd_wl2, cb->seq,
-				   cb->ack)) {
+	if (!synack && mytcp_window_update_ok(msk->snd_wl1, msk->snd_wl2,
+					      cb->seq, cb->ack)) {
 		msk->snd_wnd = (u32)cb->wnd << msk->snd_wscale;
 		msk->max_snd_wnd = max(msk->max_snd_wnd, msk->snd_wnd);
 		msk->snd_wl1 = cb->seq;
@@ -506,6 +539,17 @@ int mytcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct net *net = sock_net(sk);
 
+	/*
+	 * RFC 9293 sections 3.10.7.2 (fourth), 3.10.7.3 and 3.10.7.4
+	 * (fifth): a socket drops a segment that carries none of ACK, SYN
+	 * and RST.  In CLOSE it is answered like any other (3.10.7.1).
+	 */
+	if (sk->sk_state != TCP_CLOSE &&
+	    mytcp_ack_missing(MYTCP_SKB_CB(skb)->flags)) {
+		mytcp_drop(net, skb, MYTCP_MIB_DROP_BAD_FLAGS);
+		kfree_skb(skb);
+		return 0;
+	}
 	if (sk->sk_state != TCP_LISTEN) {
 		mytcp_sk(sk)->rcv_tstamp = jiffies;
 		mytcp_sk(sk)->keepalive_probes = 0;
@@ -527,7 +571,8 @@ int mytcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 		tw = mytcp_lookup_tw(net, iph->daddr, th->dest, iph->saddr,
 				     th->source);
 		if (tw) {
-			mytcp_tw_rcv(tw, skb);
+			/* no listener here: the segment is always consumed */
+			mytcp_tw_rcv(tw, skb, NULL);
 			mytcp_tw_put(tw);
 			return 0;
 		}
@@ -646,11 +691,23 @@ int mytcp_v4_rcv(struct sk_buff *skb)
 	tw = mytcp_lookup_tw(net, iph->daddr, th->dest, iph->saddr,
 			     th->source);
 	if (tw) {
-		bool to_listener = mytcp_tw_rcv(tw, skb);
-
+		/*
+		 * RFC 9293 section 3.10.7.4 (TIME-WAIT) with RFC 6191's reuse:
+		 * a new SYN may end TIME_WAIT only for a listener to take it,
+		 * so find the listener before the entry is killed.
+		 */
+		sk = NULL;
+		if ((cb->flags & (TCPHDR_SYN | TCPHDR_ACK)) == TCPHDR_SYN)
+			sk = mytcp_lookup_listener(net, iph->daddr, th->dest,
+						   inet_iif(skb));
+		if (mytcp_tw_rcv(tw, skb, sk)) {
+			mytcp_tw_put(tw);
+			goto deliver;
+		}
 		mytcp_tw_put(tw);
-		if (!to_listener)
-			return 0;
+		if (sk)
+			sock_put(sk);
+		return 0;
 	}
 	sk = mytcp_lookup_listener(net, iph->daddr, th->dest, inet_iif(skb));
 	if (sk)

@@ -51,10 +51,11 @@ int mytcp_listen_start(struct sock *sk, int backlog)
 	return 0;
 }
 
+/* Forget a request; @failed: it ends without a connection (traced) */
 static void mytcp_drop_request(struct mytcp_sock *msk,
-			       struct mytcp_request *req, bool expired)
+			       struct mytcp_request *req, bool failed)
 {
-	if (expired)
+	if (failed)
 		trace_mytcp_state(sock_net(&msk->inet.sk), req->laddr,
 				  req->lport, req->raddr, req->rport,
 				  TCP_SYN_RECV, TCP_CLOSE);
@@ -241,45 +242,18 @@ static void mytcp_req_init(struct sock *sk, struct sk_buff *skb,
 	req->advmss = advmss;
 }
 
-/* The third segment of the handshake: the request becomes a socket. */
-static void mytcp_listen_ack(struct sock *sk, struct sk_buff *skb)
+/*
+ * The third segment of the handshake, its ACK acceptable: the request
+ * (from the SYN queue, or rebuilt from a SYN cookie) becomes a socket.
+ * Takes the skb.
+ */
+static void mytcp_listen_complete(struct sock *sk, struct mytcp_request *req,
+				  struct sk_buff *skb, bool cookie)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
-	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
-	const struct iphdr *iph = ip_hdr(skb);
-	const struct tcphdr *th = tcp_hdr(skb);
 	struct net *net = sock_net(sk);
-	struct mytcp_request *req, cookie_req;
-	struct mytcp_cookie_info info;
-	bool cookie = false;
 	struct sock *child;
 
-	req = mytcp_find_request(msk, iph->saddr, th->source, iph->daddr);
-	if (!req && READ_ONCE(mytcp_pernet(net)->syncookies)) {
-		if (mytcp_syncookie_ok(iph->daddr, iph->saddr, th->dest,
-				       th->source, cb->seq - 1, cb->ack - 1,
-				       &info)) {
-			memset(&cookie_req, 0, sizeof(cookie_req));
-			mytcp_req_init(sk, skb, &cookie_req, cb->seq - 1,
-				       info.mss, info.wscale_ok, info.wscale);
-			cookie_req.iss = cb->ack - 1;
-			req = &cookie_req;
-			cookie = true;
-			mytcp_inc_stats(net, MYTCP_MIB_SYNCOOKIES_RECV);
-		} else {
-			mytcp_inc_stats(net, MYTCP_MIB_SYNCOOKIES_FAILED);
-		}
-	}
-	/* RFC 9293 section 3.10.7.2: an ACK in LISTEN gets <SEQ=SEG.ACK>RST */
-	if (!req || cb->ack != req->iss + 1) {
-		mytcp_drop(net, skb, MYTCP_MIB_DROP_NOT_ACCEPTABLE);
-		mytcp_send_reset_reply(net, skb);
-		goto drop;
-	}
-	if (cb->seq != req->irs + 1) {
-		mytcp_drop(net, skb, MYTCP_MIB_DROP_NOT_ACCEPTABLE);
-		goto drop;
-	}
 	if (mytcp_accept_queue_full(msk)) {
 		/* keep the request: the peer's retransmission may fit later */
 		mytcp_drop(net, skb, MYTCP_MIB_DROP_ACCEPT_QUEUE_FULL);
@@ -302,6 +276,141 @@ static void mytcp_listen_ack(struct sock *sk, struct sk_buff *skb)
 	mytcp_do_rcv(child, skb);
 	bh_unlock_sock(child);
 	sk->sk_data_ready(sk);
+	return;
+drop:
+	kfree_skb(skb);
+}
+
+/*
+ * An ACK in LISTEN with no request: the third segment of a handshake
+ * answered with a SYN cookie, or RFC 9293 section 3.10.7.2, second: "Any
+ * acknowledgment is bad if it arrives on a connection still in the LISTEN
+ * state": <SEQ=SEG.ACK><CTL=RST>.
+ */
+static void mytcp_listen_ack(struct sock *sk, struct sk_buff *skb)
+{
+	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct net *net = sock_net(sk);
+	struct mytcp_cookie_info info;
+	struct mytcp_request req;
+
+	if (!READ_ONCE(mytcp_pernet(net)->syncookies))
+		goto reset;
+	if (!mytcp_syncookie_ok(iph->daddr, iph->saddr, th->dest, th->source,
+				cb->seq - 1, cb->ack - 1, &info)) {
+		mytcp_inc_stats(net, MYTCP_MIB_SYNCOOKIES_FAILED);
+		goto reset;
+	}
+	memset(&req, 0, sizeof(req));
+	mytcp_req_init(sk, skb, &req, cb->seq - 1, info.mss, info.wscale_ok,
+		       info.wscale);
+	req.iss = cb->ack - 1;
+	mytcp_inc_stats(net, MYTCP_MIB_SYNCOOKIES_RECV);
+	mytcp_listen_complete(sk, &req, skb, true);
+	return;
+reset:
+	mytcp_drop(net, skb, MYTCP_MIB_DROP_NOT_ACCEPTABLE);
+	mytcp_send_reset_reply(net, skb);
+	kfree_skb(skb);
+}
+
+/* RCV.WND of a request: what its SYN,ACK offered (RFC 7323 2.2: unscaled) */
+static u32 mytcp_req_rcv_wnd(const struct sock *sk)
+{
+	return min_t(u32, mytcp_receive_space(sk), 65535U);
+}
+
+/*
+ * <SEQ=ISS+1><ACK=RCV.NXT><CTL=ACK> from a request: RFC 9293 section
+ * 3.10.7.4's answer to an unacceptable segment, and RFC 5961's challenge
+ * ACK.
+ */
+static void mytcp_req_send_ack(struct sock *sk,
+			       const struct mytcp_request *req)
+{
+	mytcp_send_ack_reply(sock_net(sk), req->laddr, req->raddr, req->lport,
+			     req->rport, req->iss + 1, req->irs + 1,
+			     mytcp_req_rcv_wnd(sk), TCPHDR_ACK, NULL);
+}
+
+/* The SYN,ACK of a request goes out again: traced and counted as such. */
+static void mytcp_req_resend_synack(struct sock *sk, struct mytcp_request *req,
+				    const char *why)
+{
+	struct net *net = sock_net(sk);
+	u64 rto_us = (u64)MYTCP_RTO_INIT_US << min_t(u8, req->retries, 16);
+
+	trace_mytcp_retransmit(net, req->laddr, req->lport, req->raddr,
+			       req->rport, req->iss, 0, why,
+			       min_t(u64, rto_us, U32_MAX));
+	mytcp_inc_stats(net, MYTCP_MIB_RETRANSSEGS);
+	mytcp_send_synack(sk, req);
+}
+
+/*
+ * RFC 9293 section 3.10.7.4 for a connection in SYN-RECEIVED that came
+ * from LISTEN: its request entry.  Takes the skb.
+ */
+static void mytcp_req_rcv(struct sock *sk, struct mytcp_request *req,
+			  struct sk_buff *skb)
+{
+	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct net *net = sock_net(sk);
+	u32 rcv_nxt = req->irs + 1;
+
+	/*
+	 * The SYN again (SEG.SEQ = IRS): our SYN,ACK was lost.  The first
+	 * check would answer <SEQ=ISS+1><ACK=RCV.NXT>; like Linux, send the
+	 * SYN,ACK itself, which the peer in SYN-SENT can use.
+	 */
+	if ((cb->flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) == TCPHDR_SYN &&
+	    cb->seq == req->irs) {
+		mytcp_req_resend_synack(sk, req, "syn");
+		goto drop;
+	}
+	/* first: the sequence number; unacceptable gets an ACK */
+	if (!mytcp_seg_acceptable(rcv_nxt, mytcp_req_rcv_wnd(sk), cb->seq,
+				  cb->end_seq - cb->seq)) {
+		mytcp_drop(net, skb, MYTCP_MIB_DROP_NOT_ACCEPTABLE);
+		if (!(cb->flags & TCPHDR_RST))
+			mytcp_req_send_ack(sk, req);
+		goto drop;
+	}
+	/*
+	 * second: RST.  At RCV.NXT (RFC 5961 section 3.2) a passive OPEN
+	 * "return[s] this connection to LISTEN state": the request goes.
+	 * Elsewhere in the window: a challenge ACK.
+	 */
+	if (cb->flags & TCPHDR_RST) {
+		if (cb->seq == rcv_nxt)
+			mytcp_drop_request(msk, req, true);
+		else
+			mytcp_req_send_ack(sk, req);
+		goto drop;
+	}
+	/*
+	 * fourth: a SYN in the window.  RFC 9293's rule for SYN-RECEIVED
+	 * from a passive OPEN: "return this connection to the LISTEN state
+	 * and return"; nothing is sent (Linux also sends a RST).  The peer's
+	 * next SYN finds the listener and starts afresh.
+	 */
+	if (cb->flags & TCPHDR_SYN) {
+		mytcp_drop_request(msk, req, true);
+		goto drop;
+	}
+	/* fifth: ACK (mytcp_do_rcv() dropped segments without it) */
+	if (!(cb->flags & TCPHDR_ACK))
+		goto drop;
+	/* SND.UNA < SEG.ACK =< SND.NXT, or <SEQ=SEG.ACK><CTL=RST> */
+	if (!mytcp_ack_acceptable(req->iss, req->iss + 1, cb->ack)) {
+		mytcp_drop(net, skb, MYTCP_MIB_DROP_NOT_ACCEPTABLE);
+		mytcp_send_reset_reply(net, skb);
+		goto drop;
+	}
+	mytcp_listen_complete(sk, req, skb, false);
 	return;
 drop:
 	kfree_skb(skb);
@@ -335,19 +444,10 @@ static void mytcp_listen_syn(struct sock *sk, struct sk_buff *skb)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
-	const struct iphdr *iph = ip_hdr(skb);
-	const struct tcphdr *th = tcp_hdr(skb);
 	struct net *net = sock_net(sk);
 	unsigned int syn_max;
 	struct mytcp_request *req;
 
-	req = mytcp_find_request(msk, iph->saddr, th->source, iph->daddr);
-	if (req) {
-		/* our SYN+ACK was lost, or theirs crossed it: send it again */
-		if (cb->seq == req->irs)
-			mytcp_send_synack(sk, req);
-		goto drop;
-	}
 	syn_max = min_t(unsigned int,
 			max_t(unsigned int, READ_ONCE(sk->sk_max_ack_backlog), 8),
 			mytcp_pernet(net)->max_syn_backlog);
@@ -393,6 +493,7 @@ void mytcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
+	struct mytcp_request *req;
 	struct sock *child;
 
 	/*
@@ -404,6 +505,14 @@ void mytcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 	if (child) {
 		mytcp_deliver(child, skb);
 		sock_put(child);
+		return;
+	}
+
+	/* a half-open connection of ours: SYN-RECEIVED */
+	req = mytcp_find_request(mytcp_sk(sk), iph->saddr, th->source,
+				 iph->daddr);
+	if (req) {
+		mytcp_req_rcv(sk, req, skb);
 		return;
 	}
 
@@ -460,8 +569,7 @@ void mytcp_listen_timer(struct timer_list *t)
 		req->retries++;
 		req->expires = jiffies +
 			usecs_to_jiffies(MYTCP_RTO_INIT_US) * (1U << req->retries);
-		mytcp_inc_stats(sock_net(sk), MYTCP_MIB_RETRANSSEGS);
-		mytcp_send_synack(sk, req);
+		mytcp_req_resend_synack(sk, req, "timeout");
 	}
 	if (msk->syn_qlen)
 		sk_reset_timer(sk, &msk->listen_timer,

@@ -260,8 +260,11 @@ void mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb, const char *why)
 		/* Karn's rule: no RTT sample from a retransmitted segment */
 		cb->sacked_retrans = 1;
 		msk->retrans_out++;
-		trace_mytcp_retransmit(sk, cb->seq, skb->len, why,
-				       mytcp_current_rto_us(sk));
+		trace_mytcp_retransmit(sock_net(sk), inet_sk(sk)->inet_saddr,
+				       inet_sk(sk)->inet_sport,
+				       inet_sk(sk)->inet_daddr,
+				       inet_sk(sk)->inet_dport, cb->seq,
+				       skb->len, why, mytcp_current_rto_us(sk));
 		mytcp_inc_stats(sock_net(sk), MYTCP_MIB_RETRANSSEGS);
 	}
 	mytcp_xmit_one(sk, skb);

@@ -480,7 +480,8 @@ u64 mytcp_clock_us(void);
 
 /* timewait.c */
 void mytcp_time_wait(struct sock *sk);
-bool mytcp_tw_rcv(struct mytcp_tw *tw, struct sk_buff *skb);
+bool mytcp_tw_rcv(struct mytcp_tw *tw, struct sk_buff *skb,
+		  const struct sock *listener);
 void mytcp_tw_put(struct mytcp_tw *tw);
 void mytcp_tw_kill(struct mytcp_tw *tw);
 

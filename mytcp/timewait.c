@@ -116,24 +116,30 @@ static void mytcp_tw_ack(struct mytcp_tw *tw, struct net *net)
  * mytcp_tw_rcv - a segment for a connection in TIME_WAIT
  * @tw: the entry, referenced by the caller
  * @skb: the segment; consumed unless true is returned
+ * @listener: a listener on the port, found by the caller (or NULL)
  *
  * RFC 9293 section 3.10.7.4: the only thing expected is a retransmission of
  * the peer's FIN: acknowledge it and restart the 2*MSL timer.  A RST does
  * not end TIME_WAIT (RFC 1337, "TIME-WAIT assassination").  A SYN beyond the
  * old sequence space may open a new incarnation (RFC 1122 section
- * 4.2.2.13): the entry goes and the SYN is handed to a listener.  Anything
- * else in the window is answered with an ACK.
+ * 4.2.2.13, RFC 6191), but only when a listener is there to take it: the
+ * entry goes and the SYN is handed to @listener.  With no listener the SYN
+ * is one more unacceptable segment (section 3.10.7.4, first check; RFC 5961
+ * section 4.2): TIME_WAIT stays and answers with an ACK, as it does to
+ * anything else that takes sequence space.
  *
- * Return: true when the caller must look for a listener for @skb.
+ * Return: true when the caller must hand @skb to @listener.
  */
-bool mytcp_tw_rcv(struct mytcp_tw *tw, struct sk_buff *skb)
+bool mytcp_tw_rcv(struct mytcp_tw *tw, struct sk_buff *skb,
+		  const struct sock *listener)
 {
 	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
 	struct net *net = read_pnet(&tw->owner.net);
 
 	if (cb->flags & TCPHDR_RST)
 		goto drop;
-	if ((cb->flags & (TCPHDR_SYN | TCPHDR_ACK)) == TCPHDR_SYN &&
+	if (listener &&
+	    (cb->flags & (TCPHDR_SYN | TCPHDR_ACK)) == TCPHDR_SYN &&
 	    mytcp_seq_after(cb->seq, tw->rcv_nxt)) {
 		if (timer_delete(&tw->timer))
 			mytcp_tw_unlink(tw);

@@ -109,11 +109,16 @@ DEFINE_EVENT(mytcp_segment_class, mytcp_segment_in,
 		     len)
 );
 
-/* A segment of the write queue goes out again: "timeout", "fast"... */
+/*
+ * A segment goes out again: one of a connection's write queue ("timeout",
+ * "fast"...), or a listener's SYN,ACK of a request ("timeout", "syn").
+ * Addresses are given, as a request has no socket of its own.
+ */
 TRACE_EVENT(mytcp_retransmit,
-	    TP_PROTO(const struct sock *sk, u32 seq, u32 len, const char *why,
-		     u32 rto_us),
-	    TP_ARGS(sk, seq, len, why, rto_us),
+	    TP_PROTO(const struct net *net, __be32 saddr, __be16 sport,
+		     __be32 daddr, __be16 dport, u32 seq, u32 len,
+		     const char *why, u32 rto_us),
+	    TP_ARGS(net, saddr, sport, daddr, dport, seq, len, why, rto_us),
 	    TP_STRUCT__entry(__field(__u32, netns)
 			     __field(__be32, saddr)
 			     __field(__be32, daddr)
@@ -123,11 +128,11 @@ TRACE_EVENT(mytcp_retransmit,
 			     __field(__u32, len)
 			     __string(why, why)
 			     __field(__u32, rto_us)),
-	    TP_fast_assign(__entry->netns = sock_net(sk)->ns.inum;
-			   __entry->saddr = inet_sk(sk)->inet_saddr;
-			   __entry->daddr = inet_sk(sk)->inet_daddr;
-			   __entry->sport = ntohs(inet_sk(sk)->inet_sport);
-			   __entry->dport = ntohs(inet_sk(sk)->inet_dport);
+	    TP_fast_assign(__entry->netns = net->ns.inum;
+			   __entry->saddr = saddr;
+			   __entry->daddr = daddr;
+			   __entry->sport = ntohs(sport);
+			   __entry->dport = ntohs(dport);
 			   __entry->seq = seq;
 			   __entry->len = len;
 			   __assign_str(why, why);

@@ -11,6 +11,7 @@
 #   kunit     the KUnit suites in UML (tools/kunit.sh)
 #   kasan     the same suites under KASAN (tools/kunit.sh --debug)
 #   selftest  the selftests in a QEMU VM, each for mytcp and for TCP
+#   packet    the packet-level conformance cases (scapy + tun) in a VM
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
@@ -52,6 +53,7 @@ suite style tools/checkstyle.sh
 suite kunit tools/kunit.sh
 suite kasan tools/kunit.sh --debug
 suite selftest tools/selftests/vm-selftest.sh
+suite packet tools/packet/vm-packettest.sh
 
 echo
 printf '%b' "$summary"

@@ -3,6 +3,8 @@
 SYN-SENT, and SYN-RECEIVED reached by a simultaneous open."""
 
 import errno
+import os
+import re
 import select
 import socket
 
@@ -359,6 +361,77 @@ def synrcvd_synack_retransmitted(h):
     again = c.expect("SA", seq=0, ack=1, within=3.0)
     gap = again.time - first.time
     check(0.8 <= gap, "SYN-ACK resent after %.2f s, before the 1 s RTO" % gap)
+
+
+TRACEFS = "/sys/kernel/tracing"
+
+
+class RetransmitTrace:
+    """mytcp_retransmit events of this namespace, in a tracing instance of
+    the case's own."""
+
+    def __init__(self):
+        self.dir = os.path.join(TRACEFS, "instances",
+                                "packet-%d" % os.getpid())
+        self.netns = os.stat("/proc/self/ns/net").st_ino
+
+    def __enter__(self):
+        check(os.path.isdir(os.path.join(TRACEFS, "events", "mytcp")),
+              "no %s/events/mytcp" % TRACEFS)
+        os.mkdir(self.dir)
+        self._enable("1")
+        return self
+
+    def __exit__(self, *exc):
+        self._enable("0")
+        os.rmdir(self.dir)
+
+    def _enable(self, v):
+        with open(os.path.join(self.dir, "events", "mytcp",
+                               "mytcp_retransmit", "enable"), "w") as f:
+            f.write(v)
+
+    def events(self):
+        """The fields of each event so far: dicts of key=value, with the
+        two endpoints as "local" and "remote"."""
+        out = []
+        with open(os.path.join(self.dir, "trace")) as f:
+            for line in f:
+                m = re.search(r"mytcp_retransmit: netns=(\d+) (\S+) (\S+) "
+                              r"(.*)$", line)
+                if not m or int(m.group(1)) != self.netns:
+                    continue
+                ev = dict(kv.split("=", 1) for kv in m.group(4).split())
+                ev.update(local=m.group(2), remote=m.group(3))
+                out.append(ev)
+        return out
+
+
+@case("RFC 6298 5.4, RFC 9293 3.8.1")
+def synrcvd_synack_retransmit_traced(h):
+    """Observability of RFC 6298 5.4's retransmission for a half-open
+    connection: the listener's SYN-ACK sent again after the 1 s RTO fires
+    the mytcp_retransmit tracepoint (local and remote ends of the request,
+    SEQ=ISS, why=timeout) and counts in RetransSegs, as every other
+    retransmission does."""
+    h.listen(8000)
+    before = h.stats()["RetransSegs"]
+    with RetransmitTrace() as tr:
+        c = h.conn(8000)
+        c.send("S", 0, options=opts_mss())
+        first = c.expect("SA", seq=0, ack=1)
+        c.expect("SA", seq=0, ack=1, within=3.0)
+        check(h.stats()["RetransSegs"] == before + 1,
+              "RetransSegs went from %d to %d, expected one more"
+              % (before, h.stats()["RetransSegs"]))
+        evs = []
+        wait_for(lambda: evs.extend(tr.events()) or evs, within=1.0)
+        check(evs, "no mytcp_retransmit event for the SYN-ACK")
+    ev = evs[0]
+    want = {"local": "%s:8000" % LOCAL, "remote": "%s:%d" % (REMOTE, c.rport),
+            "seq": str(first.seq), "len": "0", "why": "timeout"}
+    got = {k: ev.get(k) for k in want}
+    check(got == want, "mytcp_retransmit said %s, expected %s" % (got, want))
 
 
 # --------------------------------------------------------------- SYN-SENT

@@ -10,9 +10,10 @@
 # guest (never on this host) and runs tools/packet/run.py there.  Its TAP
 # output comes through as it is made; the exit status is run.py's (0 iff
 # every case passed), or run-vm.sh's (124 hung, 125 crashed or WARN).  When
-# the guest dies before run.py's summary, a "not ok" line for the run and a
-# final "N passed, N failed" that counts it are added, so a caller reading
-# the last line never mistakes a crash for success.
+# the guest dies (or WARNs) before or after run.py's summary, a "not ok" line
+# for the run and a final "N passed, N failed" that counts it are added, so a
+# caller reading the last line (tools/check.sh) never mistakes a crash for
+# success; with failed cases run.py's summary is repeated as the last line.
 set -eu
 
 repo=$(cd "$(dirname "$0")/../.." && pwd -P)
@@ -33,7 +34,12 @@ exec python3 tools/packet/run.py "$@"' vm-packettest "$@" || rc=$?
 } | tee "$log"
 rc=$(cat "$log.rc")
 
-if ! tail -n 1 "$log" | grep -Eq '^[0-9]+ passed, [0-9]+ failed$'; then
+summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)
+if [ -n "$summary" ] && [ "$rc" -le 1 ]; then
+	# run.py's own verdict.  run-vm.sh reports a failed guest command on
+	# stderr after it: say it again, so that it is the last line.
+	[ "$rc" -eq 0 ] || echo "$summary"
+else
 	passed=$(grep -c '^ok ' "$log" || true)
 	failed=$(grep -c '^not ok ' "$log" || true)
 	case $rc in
