@@ -663,10 +663,8 @@ def half_open_syn_recv():
     assert len(synacks) >= 2, "the SYN,ACK was not sent again: %s" % synacks
     traced = [x for e, x in events if e == "mytcp_retransmit"
               and x.split()[1] == "%s:%d" % (lib.ADDR_A, port)]
-    if not traced:
-        # RetransSegs counts it, mytcp_retransmit does not say so (the
-        # listener's timer resends without a socket): reported, not failed
-        lib.diag("module: the listener's SYN,ACK retransmissions fire no mytcp_retransmit")
+    assert traced, "the listener's SYN,ACK retransmission fired no mytcp_retransmit"
+    assert "synack" in traced[0] or "timeout" in traced[0], traced[0]
 
 
 def connection_states_port(netns, port):
