@@ -33,6 +33,26 @@ u32 mytcp_receive_space(const struct sock *sk)
 	return free > 0 ? free / 2 : 0;
 }
 
+/*
+ * RFC 9293 section 3.8.6.2.2: the right edge moves by at least
+ * min(Fr * RCV.BUFF, Eff.snd.MSS), Fr = 1/2.  RCV.BUFF in data bytes is half
+ * of sk_rcvbuf (see mytcp_receive_space()), hence sk_rcvbuf / 4.
+ */
+static u32 mytcp_rcv_sws_step(const struct sock *sk)
+{
+	return min_t(u32, READ_ONCE(sk->sk_rcvbuf) / 4, mytcp_sk(sk)->advmss);
+}
+
+/* The window mytcp_select_window() would advertise now, from RCV.NXT. */
+static u32 mytcp_rcv_window_now(const struct sock *sk)
+{
+	const struct mytcp_sock *msk = mytcp_sk(sk);
+
+	return mytcp_rcv_window(msk->rcv_nxt, msk->rcv_wup + msk->rcv_wnd,
+				mytcp_receive_space(sk), mytcp_rcv_sws_step(sk),
+				msk->rcv_wscale);
+}
+
 /**
  * mytcp_select_window - the window to advertise now, and remember it
  * @sk: the socket
@@ -46,14 +66,33 @@ u32 mytcp_receive_space(const struct sock *sk)
 u32 mytcp_select_window(struct sock *sk)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
-	u32 step = min_t(u32, READ_ONCE(sk->sk_rcvbuf) / 4, msk->advmss);
-	u32 wnd;
+	u32 wnd = mytcp_rcv_window_now(sk);
 
-	wnd = mytcp_rcv_window(msk->rcv_nxt, msk->rcv_wup + msk->rcv_wnd,
-			       mytcp_receive_space(sk), step, msk->rcv_wscale);
 	msk->rcv_wnd = wnd;
 	msk->rcv_wup = msk->rcv_nxt;
 	return min(wnd >> msk->rcv_wscale, 65535U);
+}
+
+/**
+ * mytcp_window_update_due - would a window update be worth a segment now?
+ * @sk: the socket
+ *
+ * RFC 9293 section 3.8.6.2.2 (receiver-side silly window avoidance): only
+ * when the right edge we would advertise now lies at least
+ * min(RCV.BUFF / 2, Eff.snd.MSS) beyond the one advertised last.  What
+ * mytcp_select_window() would send is compared, with the window scale and
+ * its cap, so a reader never causes an ACK that carries the same window.
+ *
+ * Return: true when an ACK should go out to announce the window.
+ */
+bool mytcp_window_update_due(const struct sock *sk)
+{
+	const struct mytcp_sock *msk = mytcp_sk(sk);
+	u32 old_right = msk->rcv_wup + msk->rcv_wnd;
+	u32 new_right = msk->rcv_nxt + mytcp_rcv_window_now(sk);
+
+	return mytcp_seq_after(new_right, old_right) &&
+	       new_right - old_right >= mytcp_rcv_sws_step(sk);
 }
 
 /* Fill in the header at skb->data and its checksum. */

@@ -404,6 +404,7 @@ void mytcp_send_synack(struct sock *listener, struct mytcp_request *req);
 void mytcp_retransmit_head(struct sock *sk);
 void mytcp_retransmit_una(struct sock *sk);
 u32 mytcp_select_window(struct sock *sk);
+bool mytcp_window_update_due(const struct sock *sk);
 u32 mytcp_receive_space(const struct sock *sk);
 
 /* input.c */

@@ -430,20 +430,17 @@ out:
 	sock_put(sk);
 }
 
-/* Tell the peer the window opened when the reader freed enough room. */
+/*
+ * Tell the peer the window opened when the reader freed enough room: RFC
+ * 9293 section 3.8.6.2.2, judged on what the window selection would really
+ * advertise (mytcp_window_update_due()).
+ */
 static void mytcp_rcv_window_update(struct sock *sk)
 {
-	struct mytcp_sock *msk = mytcp_sk(sk);
-	s32 cur = (s32)(msk->rcv_wup + msk->rcv_wnd - msk->rcv_nxt);
-	u32 space = mytcp_receive_space(sk);
-	u32 step = min_t(u32, 2U * msk->advmss, READ_ONCE(sk->sk_rcvbuf) / 4);
-
 	if (!((1 << sk->sk_state) &
 	      (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2)))
 		return;
-	if (cur < 0)
-		cur = 0;
-	if (space > (u32)cur && space - cur >= step)
+	if (mytcp_window_update_due(sk))
 		mytcp_send_ack(sk);
 }
 

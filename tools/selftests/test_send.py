@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The sending side and its timers: the ACKs a reader causes, keepalive
+switched on after the handshake, retransmission of a lost small segment,
+and how the timers show in /proc/net (tr column) and in the
+mytcp_retransmit tracepoint.
+
+Segments sent are counted with the namespace's OutSegs (/proc/net/snmp for
+tcp, /proc/net/mytcp_stat for mytcp); the veth pair belongs to this test
+process, so nothing else moves them."""
+
+import errno
+import fcntl
+import os
+import re
+import select
+import socket
+import struct
+import termios
+import time
+
+import lib
+from lib import test
+
+TRACEFS = "/sys/kernel/tracing"
+SO_RCVBUFFORCE = getattr(socket, "SO_RCVBUFFORCE", 33)
+
+
+# ------------------------------------------------------------------ helpers
+
+def out_segs(netns):
+    """Segments the namespace has sent (the protocol under test only)."""
+    with lib.ns(netns):
+        if lib.PROTO == lib.IPPROTO_MYTCP:
+            with open("/proc/thread-self/net/mytcp_stat") as f:
+                stat = dict(ln.split() for ln in f if ln.strip())
+            return int(stat["OutSegs"])
+        with open("/proc/thread-self/net/snmp") as f:
+            rows = [ln.split() for ln in f if ln.startswith("Tcp:")]
+    return int(rows[1][rows[0].index("OutSegs")])
+
+
+def outq(s):
+    """SIOCOUTQ: bytes written and not yet acknowledged."""
+    return struct.unpack("i", fcntl.ioctl(s.fileno(), termios.TIOCOUTQ,
+                                          b"\0\0\0\0"))[0]
+
+
+def raw_rows(netns):
+    """The split lines of /proc/net/tcp (or mytcp) in netns."""
+    with lib.ns(netns):
+        with open("/proc/thread-self/net/" + lib.proc_net_file()) as f:
+            return [ln.split() for ln in f.read().splitlines()[1:]]
+
+
+def row_of(netns, sock):
+    """The /proc row of a connected socket (by its local and remote port)."""
+    lport, rport = sock.getsockname()[1], sock.getpeername()[1]
+    for f in raw_rows(netns):
+        if int(f[1].split(":")[1], 16) == lport and \
+                int(f[2].split(":")[1], 16) == rport:
+            return f
+    raise AssertionError("no row for :%d -> :%d" % (lport, rport))
+
+
+def timer_of(netns, sock):
+    """The tr column of a socket's row, as a number."""
+    return int(row_of(netns, sock)[5].split(":")[0], 16)
+
+
+def acked(src, timeout=5):
+    """Wait until everything src wrote is acknowledged (its ACK has come)."""
+    lib.wait_for(lambda: outq(src) == 0, timeout, "the data acknowledged")
+
+
+def set_keepalive_knobs(s, idle, intvl, cnt):
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, idle)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, intvl)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, cnt)
+
+
+def expect_keepalive_death(c, netns_peer, within):
+    """With the peer's answers lost, c ends with ETIMEDOUT within `within` s."""
+    lib.set_timeval(c, socket.SO_RCVTIMEO, within)
+    start = time.monotonic()
+    with lib.netem(netns_peer, "loss 100%"):
+        lib.expect_errno(errno.ETIMEDOUT, c.recv, 1)
+    took = time.monotonic() - start
+    assert took < within, "keepalive took %.1f s" % took
+
+
+# ------------------------------------------- window updates from the reader
+
+def reads_send_nothing(rcvbuf=None):
+    a, b = lib.netpair()
+    lst, port = lib.listener(b)
+    if rcvbuf:
+        lst.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, rcvbuf)
+    c = lib.sock(a)
+    lib.bconnect(c, (lib.ADDR_B, port))
+    lst.settimeout(10)
+    s, _ = lst.accept()
+    lib.track(s)
+    for rnd in range(3):
+        c.sendall(b"x" * 100)
+        lib.wait_poll(s, select.POLLIN, 5)
+        acked(c)
+        before = out_segs(b)
+        assert s.recv(1000) == b"x" * 100
+        for _ in range(3):
+            lib.expect_errno(errno.EAGAIN, s.recv, 1000, socket.MSG_DONTWAIT)
+        # no segment is due: anything the reads caused would be out by now
+        time.sleep(0.3)
+        sent = out_segs(b) - before
+        assert sent == 0, "round %d: the reads sent %d segment(s)" % (rnd, sent)
+
+
+@test()
+def recv_sends_no_needless_ack():
+    """Reading 100 bytes (and then EAGAIN) opens the window by less than an MSS: no segment goes out."""
+    reads_send_nothing()
+
+
+@test()
+def recv_sends_no_needless_ack_large_buffer():
+    """With a receive buffer beyond the largest scaled window, reads still send no ACK."""
+    reads_send_nothing(64 << 20)
+
+
+if __name__ == "__main__":
+    lib.main()
