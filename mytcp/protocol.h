@@ -439,6 +439,7 @@ void mytcp_stop_timers(struct sock *sk);
 void mytcp_arm_rtx(struct sock *sk);
 void mytcp_arm_fin_wait2(struct sock *sk);
 void mytcp_arm_keepalive(struct sock *sk);
+void mytcp_keepalive_idle_changed(struct sock *sk);
 void mytcp_established(struct sock *sk);
 u32 mytcp_current_rto_us(const struct sock *sk);
 u64 mytcp_clock_us(void);

@@ -784,10 +784,15 @@ static int mytcp_setsockopt(struct sock *sk, int level, int optname,
 			err = -EINVAL;
 			break;
 		}
-		if (optname == MYTCP_KEEPIDLE)
-			msk->keepidle = val;
-		else
+		if (optname == MYTCP_KEEPINTVL) {
 			msk->keepintvl = val;
+			break;
+		}
+		msk->keepidle = val;
+		/* as TCP: a running idle timer counts to the new time now */
+		if (sock_flag(sk, SOCK_KEEPOPEN) &&
+		    ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
+			mytcp_keepalive_idle_changed(sk);
 		break;
 	case MYTCP_KEEPCNT:
 		if (val < 1 || val > 127)
@@ -850,7 +855,10 @@ static int mytcp_getsockopt(struct sock *sk, int level, int optname,
 	return 0;
 }
 
-/* proto::keepalive: SO_KEEPALIVE switched on or off, socket locked. */
+/*
+ * proto::keepalive: SO_KEEPALIVE switched on or off, socket locked.  The
+ * socket layer calls it before it changes SOCK_KEEPOPEN, so @val decides.
+ */
 static void mytcp_keepalive(struct sock *sk, int val)
 {
 	if (val)

@@ -69,17 +69,37 @@ void mytcp_arm_fin_wait2(struct sock *sk)
 }
 
 /**
- * mytcp_arm_keepalive - start keepalive's idle timer, if it applies
+ * mytcp_arm_keepalive - start keepalive's idle timer, if the state has one
  * @sk: the socket, locked
+ *
+ * The caller decides that keepalive is on: SO_KEEPALIVE's hook runs before
+ * the socket layer sets SOCK_KEEPOPEN.  RFC 9293 section 3.8.4.
  */
 void mytcp_arm_keepalive(struct sock *sk)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 
-	if (!sock_flag(sk, SOCK_KEEPOPEN) ||
-	    !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
+	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
 		return;
+	msk->keepalive_probes = 0;
 	sk_reset_timer(sk, &msk->misc_timer, jiffies + msk->keepidle * HZ);
+}
+
+/**
+ * mytcp_keepalive_idle_changed - TCP_KEEPIDLE changed while keepalive is on
+ * @sk: the socket, locked, ESTABLISHED or CLOSE_WAIT
+ *
+ * The idle time already spent counts: the timer goes off when the new
+ * idle time since the last segment received is over (at once if it is).
+ */
+void mytcp_keepalive_idle_changed(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	unsigned long idle = jiffies - msk->rcv_tstamp;
+	unsigned long limit = msk->keepidle * HZ;
+
+	sk_reset_timer(sk, &msk->misc_timer,
+		       jiffies + (idle < limit ? limit - idle : 0));
 }
 
 /* How many expiries in a row are allowed in this state. */

@@ -127,5 +127,32 @@ def recv_sends_no_needless_ack_large_buffer():
     reads_send_nothing(64 << 20)
 
 
+# ------------------------------------------------------------------ keepalive
+
+@test(timeout=40)
+def keepalive_armed_after_connect():
+    """SO_KEEPALIVE set on an established connection starts the keepalive timer (tr 2); switched off, it stops."""
+    a, b = lib.netpair()
+    c, s, _ = lib.connected(a, b)
+    set_keepalive_knobs(c, 1, 1, 2)
+    assert timer_of(a, c) == 0, row_of(a, c)
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    assert timer_of(a, c) == 2, "keepalive timer not armed: %s" % row_of(a, c)
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 0)
+    assert timer_of(a, c) == 0, "keepalive timer still armed: %s" % row_of(a, c)
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    expect_keepalive_death(c, b, 15)
+
+
+@test(timeout=40)
+def keepidle_after_keepalive():
+    """TCP_KEEPIDLE lowered after SO_KEEPALIVE takes effect at once: the dead peer is found in seconds."""
+    a, b = lib.netpair()
+    c, s, _ = lib.connected(a, b)
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    set_keepalive_knobs(c, 1, 1, 2)
+    expect_keepalive_death(c, b, 15)
+
+
 if __name__ == "__main__":
     lib.main()
