@@ -397,10 +397,13 @@ void mytcp_push(struct sock *sk)
 		}
 		/*
 		 * Nagle (RFC 9293 section 3.7.4): hold back a small last
-		 * segment while data is unacknowledged, unless NODELAY.
+		 * segment while data is unacknowledged, unless NODELAY.  It
+		 * is for new data only: a segment below SND.MAX is a
+		 * retransmission after go-back-N and goes when it may.
 		 */
 		if (skb->len && skb->len < mytcp_size_goal(msk) && !idle &&
 		    !msk->nodelay &&
+		    !mytcp_seq_before(cb->seq, msk->snd_max) &&
 		    skb_queue_is_last(&sk->sk_write_queue, skb))
 			break;
 		mytcp_transmit_skb(sk, skb, "timeout");
@@ -415,36 +418,36 @@ void mytcp_push(struct sock *sk)
 }
 
 /**
- * mytcp_retransmit_head - a retransmission timeout: go back to SND.UNA
- * @sk: the socket, locked
+ * mytcp_retransmit_head - the retransmission timer expired: go back to SND.UNA
+ * @sk: the socket, locked; @backoff already counts this expiry
  *
- * RFC 6298 section 5.4: retransmit the earliest unacknowledged segment.
- * SND.NXT goes back to SND.UNA and the congestion window to one segment
- * (RFC 5681 section 3.1), so what follows is sent again as ACKs return;
- * the receiver drops what it already has.
+ * RFC 6298 section 5.4: retransmit the earliest unacknowledged segment, at
+ * once and whatever its size (Nagle, RFC 9293 section 3.7.4, is for new
+ * data).  SND.NXT goes back to SND.UNA and the congestion window to one
+ * segment (RFC 5681 section 3.1), so what follows is sent again as ACKs
+ * return; the receiver drops what it already has.  With the peer's window
+ * closed the same segment is the zero window probe (section 3.8.6.1).
  */
 void mytcp_retransmit_head(struct sock *sk)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
+	bool probe = !msk->snd_wnd && sk->sk_state != TCP_SYN_SENT &&
+		     sk->sk_state != TCP_SYN_RECV;
+	struct sk_buff *skb;
 
 	msk->ca_ops->on_timeout(&msk->cc, msk->snd_max - msk->snd_una);
 	msk->snd_nxt = msk->snd_una;
-	msk->send_head = skb_peek(&sk->sk_write_queue);
-	if (!msk->send_head)
+	skb = skb_peek(&sk->sk_write_queue);
+	msk->send_head = skb;
+	if (!skb)
 		return;
-	/* a zero window probe: one segment, whatever the window */
-	if (!msk->snd_wnd && sk->sk_state != TCP_SYN_SENT &&
-	    sk->sk_state != TCP_SYN_RECV) {
-		struct sk_buff *skb = msk->send_head;
-
-		mytcp_transmit_skb(sk, skb, "probe");
-		msk->snd_nxt = MYTCP_SKB_CB(skb)->end_seq;
-		msk->snd_max = mytcp_seq_max(msk->snd_max, msk->snd_nxt);
-		msk->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
-				 NULL : skb->next;
-		return;
-	}
-	mytcp_push(sk);
+	mytcp_transmit_skb(sk, skb, probe ? "probe" : "timeout");
+	msk->snd_nxt = MYTCP_SKB_CB(skb)->end_seq;
+	msk->snd_max = mytcp_seq_max(msk->snd_max, msk->snd_nxt);
+	msk->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+			 NULL : skb->next;
+	if (!probe)
+		mytcp_push(sk);
 }
 
 /**

@@ -154,5 +154,38 @@ def keepidle_after_keepalive():
     expect_keepalive_death(c, b, 15)
 
 
+# ------------------------------------------------------------ retransmission
+
+@test(timeout=40)
+def lost_small_segment_is_retransmitted():
+    """A lone 100-byte segment that is lost goes again on the timeout (Nagle does not hold a retransmission)."""
+    a, b = lib.netpair()
+    c, s, _ = lib.connected(a, b)
+    # an RTT sample first, so the RTO is short
+    c.sendall(b"w" * 10)
+    assert lib.recv_exact(s, 10) == b"w" * 10
+    acked(c)
+    with lib.netem(a, "loss 100%"):
+        c.sendall(b"y" * 100)
+    assert lib.pollev(s, select.POLLIN, 0.05) == 0, "the segment was not lost"
+    lib.wait_poll(s, select.POLLIN, 8)
+    assert lib.recv_exact(s, 100) == b"y" * 100
+
+
+@test(timeout=40)
+def lost_burst_with_small_tail_is_retransmitted():
+    """Full segments and a small last one, all lost: everything arrives after the timeout."""
+    a, b = lib.netpair()
+    c, s, _ = lib.connected(a, b)
+    c.sendall(b"w" * 10)
+    assert lib.recv_exact(s, 10) == b"w" * 10
+    acked(c)
+    data = lib.payload(3 * 1448 + 100, 7)
+    with lib.netem(a, "loss 100%"):
+        c.sendall(data)
+    s.settimeout(10)
+    assert lib.recv_exact(s, len(data)) == data
+
+
 if __name__ == "__main__":
     lib.main()
