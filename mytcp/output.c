@@ -426,7 +426,8 @@ void mytcp_push(struct sock *sk)
  * data).  SND.NXT goes back to SND.UNA and the congestion window to one
  * segment (RFC 5681 section 3.1), so what follows is sent again as ACKs
  * return; the receiver drops what it already has.  With the peer's window
- * closed the same segment is the zero window probe (section 3.8.6.1).
+ * closed the same segment is the zero window probe (section 3.8.6.1); a
+ * probe with nothing in flight is no sign of congestion.
  */
 void mytcp_retransmit_head(struct sock *sk)
 {
@@ -435,7 +436,9 @@ void mytcp_retransmit_head(struct sock *sk)
 		     sk->sk_state != TCP_SYN_RECV;
 	struct sk_buff *skb;
 
-	msk->ca_ops->on_timeout(&msk->cc, msk->snd_max - msk->snd_una);
+	if (msk->snd_una != msk->snd_max)
+		msk->ca_ops->on_timeout(&msk->cc, msk->snd_max - msk->snd_una,
+					msk->snd_max, msk->backoff <= 1);
 	msk->snd_nxt = msk->snd_una;
 	skb = skb_peek(&sk->sk_write_queue);
 	msk->send_head = skb;
