@@ -300,7 +300,7 @@ void mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb, const char *why)
 		cb->sacked_retrans = 1;
 		msk->retrans_out++;
 		trace_mytcp_retransmit(sk, cb->seq, skb->len, why,
-				       mytcp_current_rto_us(sk));
+				       mytcp_expired_rto_us(sk));
 		mytcp_inc_stats(sock_net(sk), MYTCP_MIB_RETRANSSEGS);
 	}
 	mytcp_xmit_one(sk, skb);

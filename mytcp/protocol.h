@@ -442,6 +442,8 @@ void mytcp_arm_keepalive(struct sock *sk);
 void mytcp_keepalive_idle_changed(struct sock *sk);
 void mytcp_established(struct sock *sk);
 u32 mytcp_current_rto_us(const struct sock *sk);
+u32 mytcp_expired_rto_us(const struct sock *sk);
+bool mytcp_persisting(const struct sock *sk);
 u64 mytcp_clock_us(void);
 
 /* timewait.c */

@@ -45,6 +45,24 @@ u32 mytcp_current_rto_us(const struct sock *sk)
 }
 
 /**
+ * mytcp_expired_rto_us - the RTO that ran out when the timer last expired
+ * @sk: the socket
+ *
+ * @backoff already counts that expiry, so one doubling less than
+ * mytcp_current_rto_us(); with no expiry (a fast retransmit) the two agree.
+ *
+ * Return: the timeout, in microseconds.
+ */
+u32 mytcp_expired_rto_us(const struct sock *sk)
+{
+	const struct mytcp_sock *msk = mytcp_sk(sk);
+	u32 rto_max = mytcp_pernet(sock_net(sk))->rto_max_ms * USEC_PER_MSEC;
+
+	return mytcp_rto_backoff(msk->rtt.rto, msk->backoff ? msk->backoff - 1 : 0,
+				 rto_max);
+}
+
+/**
  * mytcp_arm_rtx - (re)start the retransmission timer from now
  * @sk: the socket, locked
  */
@@ -117,11 +135,16 @@ static int mytcp_retry_limit(const struct sock *sk)
 	}
 }
 
-/*
+/**
+ * mytcp_persisting - is the retransmission timer the persist timer now?
+ * @sk: the socket
+ *
  * The peer's window is closed, and the peer is alive: nothing in flight,
- * or it answered within two maximum RTOs.
+ * or it answered within two maximum RTOs (RFC 9293 section 3.8.6.1).
+ *
+ * Return: true when the timer's expiry is a zero window probe.
  */
-static bool mytcp_persisting(const struct sock *sk)
+bool mytcp_persisting(const struct sock *sk)
 {
 	const struct mytcp_sock *msk = mytcp_sk(sk);
 	unsigned long alive;

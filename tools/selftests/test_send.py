@@ -187,5 +187,100 @@ def lost_burst_with_small_tail_is_retransmitted():
     assert lib.recv_exact(s, len(data)) == data
 
 
+# ------------------------------------------------------ /proc/net timer rows
+
+@test()
+def listen_row_queues():
+    """A LISTEN row's tx_queue is 0 and its rx_queue the accept queue length, as in /proc/net/tcp."""
+    a, b = lib.netpair()
+    lst, port = lib.listener(b, backlog=7)
+    rows = [r for r in lib.proc_rows(b) if r["local"][1] == port]
+    assert [(r["st"], r["tx_queue"], r["rx_queue"]) for r in rows] == \
+        [(lib.LISTEN, 0, 0)], rows
+    cs = [lib.sock(a) for _ in range(2)]
+    for c in cs:
+        lib.bconnect(c, (lib.ADDR_B, port))
+    lib.wait_for(lambda: [(r["tx_queue"], r["rx_queue"]) for r in lib.proc_rows(b)
+                          if r["local"][1] == port and r["st"] == lib.LISTEN]
+                 == [(0, 2)], 5, "LISTEN row with two queued connections")
+
+
+@test(timeout=60)
+def persist_timer_row():
+    """A sender facing a zero window shows the persist (probe) timer, tr 4."""
+    a, b = lib.netpair()
+    lst, port = lib.listener(b)
+    lst.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    c = lib.sock(a)
+    lib.bconnect(c, (lib.ADDR_B, port))
+    lst.settimeout(10)
+    s, _ = lst.accept()
+    lib.track(s)
+    c.setblocking(False)
+    sent = 0
+    deadline = time.monotonic() + 10
+    # fill the peer's buffer and our own: the window closes
+    while time.monotonic() < deadline:
+        try:
+            sent += c.send(b"z" * 65536)
+        except BlockingIOError:
+            if lib.pollev(c, select.POLLOUT, 0.5) == 0:
+                break
+    last = []
+
+    def probing():
+        last[:] = [row_of(a, c)]
+        return timer_of(a, c) == 4
+    try:
+        lib.wait_for(probing, 20, "tr 4")
+    except AssertionError:
+        raise AssertionError("sender's timer is not persist (4): %s" % last) from None
+    # reading reopens the window and all of it arrives
+    s.settimeout(20)
+    c.setblocking(True)
+    c.shutdown(socket.SHUT_WR)
+    got = lib.recv_all(s)
+    assert len(got) == sent, "%d of %d bytes" % (len(got), sent)
+
+
+# ------------------------------------------------------------- tracepoint
+
+@test(timeout=60, only="mytcp")
+def retransmit_trace_reports_expired_rto():
+    """A SYN lost twice: the two mytcp_retransmit events say rto_us=1000000 then 2000000, the timeouts that ran out."""
+    a, b = lib.netpair()
+    if not os.path.exists(os.path.join(TRACEFS, "events", "mytcp")):
+        raise AssertionError("no %s/events/mytcp" % TRACEFS)
+    inst = os.path.join(TRACEFS, "instances", "send-%d" % os.getpid())
+    os.mkdir(inst)
+    try:
+        with open(os.path.join(inst, "events", "mytcp", "mytcp_retransmit", "enable"), "w") as f:
+            f.write("1")
+        lst, port = lib.listener(b)
+        c = lib.sock(a)
+        c.setblocking(False)
+        with lib.netem(a, "loss 100%"):
+            try:
+                c.connect((lib.ADDR_B, port))
+            except BlockingIOError:
+                pass
+            cport = c.getsockname()[1]
+
+            def events():
+                with open(os.path.join(inst, "trace")) as f:
+                    return [ln for ln in f.read().splitlines()
+                            if "mytcp_retransmit:" in ln and
+                            "%s:%d %s:%d " % (lib.ADDR_A, cport, lib.ADDR_B, port) in ln]
+            ev = lib.wait_for(lambda: len(events()) >= 2 and events(), 10,
+                              "two SYN retransmissions")
+        lib.wait_poll(c, select.POLLOUT, 10)
+        with open(os.path.join(inst, "events", "mytcp", "mytcp_retransmit", "enable"), "w") as f:
+            f.write("0")
+    finally:
+        os.rmdir(inst)
+    rtos = [int(re.search(r"rto_us=(\d+)", e).group(1)) for e in ev[:2]]
+    assert rtos == [1000000, 2000000], ev
+
+
 if __name__ == "__main__":
     lib.main()
