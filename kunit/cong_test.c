@@ -42,7 +42,8 @@ static enum mytcp_cc_action cc_dupacks(struct mytcp_cc *cc, int n, u32 flight,
 static void cong_init(struct kunit *test)
 {
 	struct mytcp_cc cc = { .cwnd = 1, .ssthresh = 1, .dupacks = 5,
-			       .in_recovery = true, .recover = 7 };
+			       .in_recovery = true, .rto_recover = true,
+			       .recover = 7 };
 
 	KUNIT_EXPECT_STREQ(test, NR->name, "newreno");
 	NR->init(&cc, MSS, 10);
@@ -51,6 +52,7 @@ static void cong_init(struct kunit *test)
 	KUNIT_EXPECT_GE(test, cc.ssthresh, 65535U << 14);
 	KUNIT_EXPECT_EQ(test, cc.dupacks, 0U);
 	KUNIT_EXPECT_FALSE(test, cc.in_recovery);
+	KUNIT_EXPECT_FALSE(test, cc.rto_recover);
 
 	NR->init(&cc, 1460, 4);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 5840U);
@@ -340,7 +342,7 @@ static void cong_timeout(struct kunit *test)
 	struct mytcp_cc cc;
 
 	cc_at(&cc, 20000, S32_MAX);
-	NR->on_timeout(&cc, 20000);
+	NR->on_timeout(&cc, 20000, 120000, true);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, MSS);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10000U);
 	KUNIT_EXPECT_FALSE(test, cc.in_recovery);
@@ -350,12 +352,12 @@ static void cong_timeout(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 4000U);
 
 	cc_at(&cc, 20000, S32_MAX);
-	NR->on_timeout(&cc, 7001);
+	NR->on_timeout(&cc, 7001, 107001, true);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 3500U);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, MSS);
 
 	cc_at(&cc, 4000, S32_MAX);
-	NR->on_timeout(&cc, 3000);
+	NR->on_timeout(&cc, 3000, 103000, true);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 2000U);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, MSS);
 }
@@ -375,7 +377,7 @@ static void cong_timeout_in_recovery(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, cc.in_recovery);
 	KUNIT_ASSERT_EQ(test, cc.cwnd, 14000U);
 
-	NR->on_timeout(&cc, 20000);
+	NR->on_timeout(&cc, 20000, 120000, true);
 	KUNIT_EXPECT_FALSE(test, cc.in_recovery);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, MSS);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10000U);
@@ -389,6 +391,82 @@ static void cong_timeout_in_recovery(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cc_dupacks(&cc, 2, 19000, 120000),
 			MYTCP_CC_NONE);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 2000U);
+}
+
+/*
+ * RFC 5681 section 3.1: equation 4 sets ssthresh on the first timeout of a
+ * backoff series only; when the same data times out again ssthresh stays
+ * and cwnd is the loss window again.  SND.UNA 100000, SND.MAX 120000:
+ *   first timeout, FlightSize 20000:   ssthresh 10000, cwnd 1000
+ *   second, told FlightSize 2000:      ssthresh still 10000 (not 2000)
+ *   third:                             the same
+ * A new series (after an ACK) computes it again: FlightSize 6000: 3000.
+ */
+static void cong_timeout_repeated(struct kunit *test)
+{
+	struct mytcp_cc cc;
+
+	cc_at(&cc, 20000, S32_MAX);
+	NR->on_timeout(&cc, 20000, 120000, true);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10000U);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, MSS);
+	NR->on_timeout(&cc, 2000, 120000, false);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10000U);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, MSS);
+	NR->on_timeout(&cc, 20000, 120000, false);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10000U);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, MSS);
+
+	NR->on_ack(&cc, 114000, 14000, 6000);
+	NR->on_timeout(&cc, 6000, 120000, true);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 3000U);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, MSS);
+}
+
+/*
+ * RFC 6582 section 3.2 steps 1 and 2: a timeout sets recover = SND.MAX,
+ * and three duplicate ACKs start a fast retransmit only if they cover
+ * recover.  After go-back-N the receiver, holding later data, answers the
+ * retransmissions with duplicate ACKs: those must not halve ssthresh again
+ * nor resend the window.  SND.UNA 100000, SND.MAX 120000, timeout:
+ *   recover 120000, ssthresh 10000, cwnd 1000
+ *   ACK 101000 (slow start):                  cwnd 2000
+ *   3 duplicate ACKs at 101000 (< recover):   nothing: cwnd 2000,
+ *                                             ssthresh 10000, no recovery
+ *   ACK 120000 (19000 acked, + 2 SMSS):       cwnd 4000
+ *   new data to SND.MAX 130000, 3 duplicate ACKs at 120000 (= recover,
+ *   covered): fast retransmit, ssthresh max(10000 / 2, 2000) = 5000,
+ *   cwnd 8000, recover 130000
+ */
+static void cong_dupacks_after_timeout(struct kunit *test)
+{
+	struct mytcp_cc cc;
+
+	cc_at(&cc, 20000, S32_MAX);
+	NR->on_timeout(&cc, 20000, 120000, true);
+	KUNIT_EXPECT_EQ(test, cc.recover, 120000U);
+	KUNIT_EXPECT_EQ(test, NR->on_ack(&cc, 101000, 1000, 19000),
+			MYTCP_CC_NONE);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 2000U);
+
+	KUNIT_EXPECT_EQ(test, cc_dupacks(&cc, 3, 19000, 120000),
+			MYTCP_CC_NONE);
+	KUNIT_EXPECT_FALSE(test, cc.in_recovery);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 2000U);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10000U);
+	KUNIT_EXPECT_EQ(test, NR->on_dupack(&cc, 19000, 120000),
+			MYTCP_CC_NONE);
+
+	KUNIT_EXPECT_EQ(test, NR->on_ack(&cc, 120000, 19000, 0),
+			MYTCP_CC_NONE);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 4000U);
+
+	KUNIT_EXPECT_EQ(test, cc_dupacks(&cc, 3, 10000, 130000),
+			MYTCP_CC_RETRANSMIT);
+	KUNIT_EXPECT_TRUE(test, cc.in_recovery);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 5000U);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 8000U);
+	KUNIT_EXPECT_EQ(test, cc.recover, 130000U);
 }
 
 /*
@@ -440,6 +518,8 @@ static struct kunit_case cong_test_cases[] = {
 	KUNIT_CASE(cong_full_ack),
 	KUNIT_CASE(cong_timeout),
 	KUNIT_CASE(cong_timeout_in_recovery),
+	KUNIT_CASE(cong_timeout_repeated),
+	KUNIT_CASE(cong_dupacks_after_timeout),
 	KUNIT_CASE(cong_recover_wraps),
 	{}
 };

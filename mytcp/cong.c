@@ -17,6 +17,7 @@ static void newreno_init(struct mytcp_cc *cc, u32 mss, u32 init_segs)
 	cc->ssthresh = S32_MAX;		/* "arbitrarily high" (RFC 5681 3.1) */
 	cc->dupacks = 0;
 	cc->in_recovery = false;
+	cc->rto_recover = false;
 	cc->recover = 0;
 }
 
@@ -30,6 +31,9 @@ static enum mytcp_cc_action newreno_on_ack(struct mytcp_cc *cc, u32 ack,
 					   u32 acked, u32 flight)
 {
 	cc->dupacks = 0;
+	/* everything sent before the last timeout is acknowledged */
+	if (cc->rto_recover && !mytcp_seq_before(ack, cc->recover))
+		cc->rto_recover = false;
 	if (cc->in_recovery) {
 		if (!mytcp_seq_before(ack, cc->recover)) {
 			/* RFC 6582 3.2 step 3, full ACK: deflate, leave */
@@ -71,6 +75,14 @@ static enum mytcp_cc_action newreno_on_dupack(struct mytcp_cc *cc, u32 flight,
 	}
 	if (cc->dupacks != MYTCP_DUPACK_THRESH)
 		return MYTCP_CC_NONE;
+	/*
+	 * RFC 6582 section 3.2 step 2: after a timeout, only duplicate ACKs
+	 * that cover recover (all that was sent before it) start a fast
+	 * retransmit; those below it echo the go-back-N retransmissions.
+	 */
+	if (cc->rto_recover && mytcp_seq_before(snd_max - flight, cc->recover))
+		return MYTCP_CC_NONE;
+	cc->rto_recover = false;
 	/* fast retransmit and fast recovery (RFC 6582 section 3.2 step 2) */
 	cc->ssthresh = newreno_half(cc, flight);
 	cc->cwnd = cc->ssthresh + MYTCP_DUPACK_THRESH * cc->mss;
@@ -79,13 +91,22 @@ static enum mytcp_cc_action newreno_on_dupack(struct mytcp_cc *cc, u32 flight,
 	return MYTCP_CC_RETRANSMIT;
 }
 
-static void newreno_on_timeout(struct mytcp_cc *cc, u32 flight)
+static void newreno_on_timeout(struct mytcp_cc *cc, u32 flight, u32 snd_max,
+			       bool first)
 {
-	/* RFC 5681 section 3.1, equation 4, and the loss window */
-	cc->ssthresh = newreno_half(cc, flight);
+	/*
+	 * RFC 5681 section 3.1, equation 4, once per backoff series: a
+	 * segment that times out again says nothing new about the path.
+	 * Then the loss window.
+	 */
+	if (first)
+		cc->ssthresh = newreno_half(cc, flight);
 	cc->cwnd = cc->mss;
 	cc->dupacks = 0;
 	cc->in_recovery = false;
+	/* RFC 6582 section 3.2 step 1 (and section 4): recover = SND.MAX */
+	cc->recover = snd_max;
+	cc->rto_recover = true;
 }
 
 const struct mytcp_cong_ops mytcp_newreno = {

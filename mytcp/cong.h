@@ -16,7 +16,11 @@
  * @mss: sender MSS
  * @dupacks: duplicate ACKs in a row
  * @in_recovery: in fast recovery (RFC 6582)
- * @recover: SND.MAX when fast recovery began ("recover" of RFC 6582)
+ * @rto_recover: @recover was set by a retransmission timeout and SND.UNA
+ *	has not reached it yet: duplicate ACKs below it start no fast
+ *	retransmit (RFC 6582 section 3.2, steps 1 and 2)
+ * @recover: SND.MAX when fast recovery began or the retransmission timer
+ *	last expired ("recover" of RFC 6582)
  */
 struct mytcp_cc {
 	u32 cwnd;
@@ -24,6 +28,7 @@ struct mytcp_cc {
 	u32 mss;
 	u32 dupacks;
 	bool in_recovery;
+	bool rto_recover;
 	u32 recover;
 };
 
@@ -43,7 +48,9 @@ enum mytcp_cc_action {
  * @init: a connection becomes established
  * @on_ack: an ACK advanced SND.UNA to @ack by @acked bytes
  * @on_dupack: a duplicate ACK arrived with @flight bytes outstanding
+ *	and SND.MAX at @snd_max (so SND.UNA = @snd_max - @flight)
  * @on_timeout: the retransmission timer expired with @flight outstanding
+ *	and SND.MAX at @snd_max; @first: the first expiry of a backoff series
  */
 struct mytcp_cong_ops {
 	const char *name;
@@ -52,7 +59,8 @@ struct mytcp_cong_ops {
 				       u32 flight);
 	enum mytcp_cc_action (*on_dupack)(struct mytcp_cc *cc, u32 flight,
 					  u32 snd_max);
-	void (*on_timeout)(struct mytcp_cc *cc, u32 flight);
+	void (*on_timeout)(struct mytcp_cc *cc, u32 flight, u32 snd_max,
+			   bool first);
 };
 
 extern const struct mytcp_cong_ops mytcp_newreno;

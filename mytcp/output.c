@@ -33,6 +33,26 @@ u32 mytcp_receive_space(const struct sock *sk)
 	return free > 0 ? free / 2 : 0;
 }
 
+/*
+ * RFC 9293 section 3.8.6.2.2: the right edge moves by at least
+ * min(Fr * RCV.BUFF, Eff.snd.MSS), Fr = 1/2.  RCV.BUFF in data bytes is half
+ * of sk_rcvbuf (see mytcp_receive_space()), hence sk_rcvbuf / 4.
+ */
+static u32 mytcp_rcv_sws_step(const struct sock *sk)
+{
+	return min_t(u32, READ_ONCE(sk->sk_rcvbuf) / 4, mytcp_sk(sk)->advmss);
+}
+
+/* The window mytcp_select_window() would advertise now, from RCV.NXT. */
+static u32 mytcp_rcv_window_now(const struct sock *sk)
+{
+	const struct mytcp_sock *msk = mytcp_sk(sk);
+
+	return mytcp_rcv_window(msk->rcv_nxt, msk->rcv_wup + msk->rcv_wnd,
+				mytcp_receive_space(sk), mytcp_rcv_sws_step(sk),
+				msk->rcv_wscale);
+}
+
 /**
  * mytcp_select_window - the window to advertise now, and remember it
  * @sk: the socket
@@ -46,14 +66,33 @@ u32 mytcp_receive_space(const struct sock *sk)
 u32 mytcp_select_window(struct sock *sk)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
-	u32 step = min_t(u32, READ_ONCE(sk->sk_rcvbuf) / 4, msk->advmss);
-	u32 wnd;
+	u32 wnd = mytcp_rcv_window_now(sk);
 
-	wnd = mytcp_rcv_window(msk->rcv_nxt, msk->rcv_wup + msk->rcv_wnd,
-			       mytcp_receive_space(sk), step, msk->rcv_wscale);
 	msk->rcv_wnd = wnd;
 	msk->rcv_wup = msk->rcv_nxt;
 	return min(wnd >> msk->rcv_wscale, 65535U);
+}
+
+/**
+ * mytcp_window_update_due - would a window update be worth a segment now?
+ * @sk: the socket
+ *
+ * RFC 9293 section 3.8.6.2.2 (receiver-side silly window avoidance): only
+ * when the right edge we would advertise now lies at least
+ * min(RCV.BUFF / 2, Eff.snd.MSS) beyond the one advertised last.  What
+ * mytcp_select_window() would send is compared, with the window scale and
+ * its cap, so a reader never causes an ACK that carries the same window.
+ *
+ * Return: true when an ACK should go out to announce the window.
+ */
+bool mytcp_window_update_due(const struct sock *sk)
+{
+	const struct mytcp_sock *msk = mytcp_sk(sk);
+	u32 old_right = msk->rcv_wup + msk->rcv_wnd;
+	u32 new_right = msk->rcv_nxt + mytcp_rcv_window_now(sk);
+
+	return mytcp_seq_after(new_right, old_right) &&
+	       new_right - old_right >= mytcp_rcv_sws_step(sk);
 }
 
 /* Fill in the header at skb->data and its checksum. */
@@ -264,7 +303,7 @@ void mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb, const char *why)
 				       inet_sk(sk)->inet_sport,
 				       inet_sk(sk)->inet_daddr,
 				       inet_sk(sk)->inet_dport, cb->seq,
-				       skb->len, why, mytcp_current_rto_us(sk));
+				       skb->len, why, mytcp_expired_rto_us(sk));
 		mytcp_inc_stats(sock_net(sk), MYTCP_MIB_RETRANSSEGS);
 	}
 	mytcp_xmit_one(sk, skb);
@@ -362,10 +401,13 @@ void mytcp_push(struct sock *sk)
 		}
 		/*
 		 * Nagle (RFC 9293 section 3.7.4): hold back a small last
-		 * segment while data is unacknowledged, unless NODELAY.
+		 * segment while data is unacknowledged, unless NODELAY.  It
+		 * is for new data only: a segment below SND.MAX is a
+		 * retransmission after go-back-N and goes when it may.
 		 */
 		if (skb->len && skb->len < mytcp_size_goal(msk) && !idle &&
 		    !msk->nodelay &&
+		    !mytcp_seq_before(cb->seq, msk->snd_max) &&
 		    skb_queue_is_last(&sk->sk_write_queue, skb))
 			break;
 		mytcp_transmit_skb(sk, skb, "timeout");
@@ -380,36 +422,39 @@ void mytcp_push(struct sock *sk)
 }
 
 /**
- * mytcp_retransmit_head - a retransmission timeout: go back to SND.UNA
- * @sk: the socket, locked
+ * mytcp_retransmit_head - the retransmission timer expired: go back to SND.UNA
+ * @sk: the socket, locked; @backoff already counts this expiry
  *
- * RFC 6298 section 5.4: retransmit the earliest unacknowledged segment.
- * SND.NXT goes back to SND.UNA and the congestion window to one segment
- * (RFC 5681 section 3.1), so what follows is sent again as ACKs return;
- * the receiver drops what it already has.
+ * RFC 6298 section 5.4: retransmit the earliest unacknowledged segment, at
+ * once and whatever its size (Nagle, RFC 9293 section 3.7.4, is for new
+ * data).  SND.NXT goes back to SND.UNA and the congestion window to one
+ * segment (RFC 5681 section 3.1), so what follows is sent again as ACKs
+ * return; the receiver drops what it already has.  With the peer's window
+ * closed the same segment is the zero window probe (section 3.8.6.1); a
+ * probe with nothing in flight is no sign of congestion.
  */
 void mytcp_retransmit_head(struct sock *sk)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
+	bool probe = !msk->snd_wnd && sk->sk_state != TCP_SYN_SENT &&
+		     sk->sk_state != TCP_SYN_RECV;
+	struct sk_buff *skb;
 
-	msk->ca_ops->on_timeout(&msk->cc, msk->snd_max - msk->snd_una);
+	if (msk->snd_una != msk->snd_max)
+		msk->ca_ops->on_timeout(&msk->cc, msk->snd_max - msk->snd_una,
+					msk->snd_max, msk->backoff <= 1);
 	msk->snd_nxt = msk->snd_una;
-	msk->send_head = skb_peek(&sk->sk_write_queue);
-	if (!msk->send_head)
+	skb = skb_peek(&sk->sk_write_queue);
+	msk->send_head = skb;
+	if (!skb)
 		return;
-	/* a zero window probe: one segment, whatever the window */
-	if (!msk->snd_wnd && sk->sk_state != TCP_SYN_SENT &&
-	    sk->sk_state != TCP_SYN_RECV) {
-		struct sk_buff *skb = msk->send_head;
-
-		mytcp_transmit_skb(sk, skb, "probe");
-		msk->snd_nxt = MYTCP_SKB_CB(skb)->end_seq;
-		msk->snd_max = mytcp_seq_max(msk->snd_max, msk->snd_nxt);
-		msk->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
-				 NULL : skb->next;
-		return;
-	}
-	mytcp_push(sk);
+	mytcp_transmit_skb(sk, skb, probe ? "probe" : "timeout");
+	msk->snd_nxt = MYTCP_SKB_CB(skb)->end_seq;
+	msk->snd_max = mytcp_seq_max(msk->snd_max, msk->snd_nxt);
+	msk->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+			 NULL : skb->next;
+	if (!probe)
+		mytcp_push(sk);
 }
 
 /**

@@ -15,14 +15,20 @@ struct mytcp_proc_walk {
 	int row;
 };
 
-/* tr column of /proc/net/tcp: 1 retransmit, 2 another timer, 0 none */
-static void mytcp_proc_timer(const struct mytcp_sock *msk, int *tr,
+/*
+ * tr column of /proc/net/tcp: 1 retransmission, 2 keepalive or FIN_WAIT2,
+ * 4 zero window probe (persist), 0 none.  Our persist timer is the
+ * retransmission timer while the peer's window is closed.
+ */
+static void mytcp_proc_timer(const struct sock *sk, int *tr,
 			     unsigned long *when)
 {
+	const struct mytcp_sock *msk = mytcp_sk(sk);
+
 	*tr = 0;
 	*when = 0;
 	if (timer_pending(&msk->rtx_timer)) {
-		*tr = 1;
+		*tr = mytcp_persisting(sk) ? 4 : 1;
 		*when = msk->rtx_timer.expires;
 	} else if (timer_pending(&msk->misc_timer)) {
 		*tr = 2;
@@ -71,9 +77,10 @@ static void mytcp_proc_sk(struct sock *sk, void *arg)
 	u32 txq, rxq;
 	int tr;
 
-	mytcp_proc_timer(msk, &tr, &when);
+	mytcp_proc_timer(sk, &tr, &when);
 	if (state == TCP_LISTEN) {
-		txq = READ_ONCE(sk->sk_max_ack_backlog);
+		/* as /proc/net/tcp: nothing to send, the accept queue */
+		txq = 0;
 		rxq = READ_ONCE(sk->sk_ack_backlog);
 	} else {
 		txq = READ_ONCE(msk->write_seq) - READ_ONCE(msk->snd_una);

@@ -440,6 +440,7 @@ void mytcp_send_synack(struct sock *listener, struct mytcp_request *req);
 void mytcp_retransmit_head(struct sock *sk);
 void mytcp_retransmit_una(struct sock *sk);
 u32 mytcp_select_window(struct sock *sk);
+bool mytcp_window_update_due(const struct sock *sk);
 u32 mytcp_receive_space(const struct sock *sk);
 
 /* input.c */
@@ -474,8 +475,11 @@ void mytcp_stop_timers(struct sock *sk);
 void mytcp_arm_rtx(struct sock *sk);
 void mytcp_arm_fin_wait2(struct sock *sk);
 void mytcp_arm_keepalive(struct sock *sk);
+void mytcp_keepalive_idle_changed(struct sock *sk);
 void mytcp_established(struct sock *sk);
 u32 mytcp_current_rto_us(const struct sock *sk);
+u32 mytcp_expired_rto_us(const struct sock *sk);
+bool mytcp_persisting(const struct sock *sk);
 u64 mytcp_clock_us(void);
 
 /* timewait.c */

@@ -439,20 +439,17 @@ out:
 	sock_put(sk);
 }
 
-/* Tell the peer the window opened when the reader freed enough room. */
+/*
+ * Tell the peer the window opened when the reader freed enough room: RFC
+ * 9293 section 3.8.6.2.2, judged on what the window selection would really
+ * advertise (mytcp_window_update_due()).
+ */
 static void mytcp_rcv_window_update(struct sock *sk)
 {
-	struct mytcp_sock *msk = mytcp_sk(sk);
-	s32 cur = (s32)(msk->rcv_wup + msk->rcv_wnd - msk->rcv_nxt);
-	u32 space = mytcp_receive_space(sk);
-	u32 step = min_t(u32, 2U * msk->advmss, READ_ONCE(sk->sk_rcvbuf) / 4);
-
 	if (!((1 << sk->sk_state) &
 	      (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2)))
 		return;
-	if (cur < 0)
-		cur = 0;
-	if (space > (u32)cur && space - cur >= step)
+	if (mytcp_window_update_due(sk))
 		mytcp_send_ack(sk);
 }
 
@@ -801,10 +798,15 @@ static int mytcp_setsockopt(struct sock *sk, int level, int optname,
 			err = -EINVAL;
 			break;
 		}
-		if (optname == MYTCP_KEEPIDLE)
-			msk->keepidle = val;
-		else
+		if (optname == MYTCP_KEEPINTVL) {
 			msk->keepintvl = val;
+			break;
+		}
+		msk->keepidle = val;
+		/* as TCP: a running idle timer counts to the new time now */
+		if (sock_flag(sk, SOCK_KEEPOPEN) &&
+		    ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
+			mytcp_keepalive_idle_changed(sk);
 		break;
 	case MYTCP_KEEPCNT:
 		if (val < 1 || val > 127)
@@ -867,7 +869,10 @@ static int mytcp_getsockopt(struct sock *sk, int level, int optname,
 	return 0;
 }
 
-/* proto::keepalive: SO_KEEPALIVE switched on or off, socket locked. */
+/*
+ * proto::keepalive: SO_KEEPALIVE switched on or off, socket locked.  The
+ * socket layer calls it before it changes SOCK_KEEPOPEN, so @val decides.
+ */
 static void mytcp_keepalive(struct sock *sk, int val)
 {
 	if (val)

@@ -45,6 +45,24 @@ u32 mytcp_current_rto_us(const struct sock *sk)
 }
 
 /**
+ * mytcp_expired_rto_us - the RTO that ran out when the timer last expired
+ * @sk: the socket
+ *
+ * @backoff already counts that expiry, so one doubling less than
+ * mytcp_current_rto_us(); with no expiry (a fast retransmit) the two agree.
+ *
+ * Return: the timeout, in microseconds.
+ */
+u32 mytcp_expired_rto_us(const struct sock *sk)
+{
+	const struct mytcp_sock *msk = mytcp_sk(sk);
+	u32 rto_max = mytcp_pernet(sock_net(sk))->rto_max_ms * USEC_PER_MSEC;
+
+	return mytcp_rto_backoff(msk->rtt.rto, msk->backoff ? msk->backoff - 1 : 0,
+				 rto_max);
+}
+
+/**
  * mytcp_arm_rtx - (re)start the retransmission timer from now
  * @sk: the socket, locked
  */
@@ -69,17 +87,37 @@ void mytcp_arm_fin_wait2(struct sock *sk)
 }
 
 /**
- * mytcp_arm_keepalive - start keepalive's idle timer, if it applies
+ * mytcp_arm_keepalive - start keepalive's idle timer, if the state has one
  * @sk: the socket, locked
+ *
+ * The caller decides that keepalive is on: SO_KEEPALIVE's hook runs before
+ * the socket layer sets SOCK_KEEPOPEN.  RFC 9293 section 3.8.4.
  */
 void mytcp_arm_keepalive(struct sock *sk)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 
-	if (!sock_flag(sk, SOCK_KEEPOPEN) ||
-	    !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
+	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
 		return;
+	msk->keepalive_probes = 0;
 	sk_reset_timer(sk, &msk->misc_timer, jiffies + msk->keepidle * HZ);
+}
+
+/**
+ * mytcp_keepalive_idle_changed - TCP_KEEPIDLE changed while keepalive is on
+ * @sk: the socket, locked, ESTABLISHED or CLOSE_WAIT
+ *
+ * The idle time already spent counts: the timer goes off when the new
+ * idle time since the last segment received is over (at once if it is).
+ */
+void mytcp_keepalive_idle_changed(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	unsigned long idle = jiffies - msk->rcv_tstamp;
+	unsigned long limit = msk->keepidle * HZ;
+
+	sk_reset_timer(sk, &msk->misc_timer,
+		       jiffies + (idle < limit ? limit - idle : 0));
 }
 
 /* How many expiries in a row are allowed in this state. */
@@ -97,11 +135,16 @@ static int mytcp_retry_limit(const struct sock *sk)
 	}
 }
 
-/*
+/**
+ * mytcp_persisting - is the retransmission timer the persist timer now?
+ * @sk: the socket
+ *
  * The peer's window is closed, and the peer is alive: nothing in flight,
- * or it answered within two maximum RTOs.
+ * or it answered within two maximum RTOs (RFC 9293 section 3.8.6.1).
+ *
+ * Return: true when the timer's expiry is a zero window probe.
  */
-static bool mytcp_persisting(const struct sock *sk)
+bool mytcp_persisting(const struct sock *sk)
 {
 	const struct mytcp_sock *msk = mytcp_sk(sk);
 	unsigned long alive;

@@ -59,8 +59,8 @@ static const char ss_usage[] =
 	"  --file PATH         read PATH, a file in that layout\n"
 	COMMON_USAGE
 	"\n"
-	"A LISTEN row's Send-Q and Recv-Q are whatever the file says: mytcp\n"
-	"gives the backlog and the accept queue, tcp 0 and the accept queue.\n";
+	"A LISTEN row shows Send-Q 0 and the accept queue as Recv-Q, as\n"
+	"/proc/net/tcp does (ss -l shows the backlog there instead).\n";
 
 enum { OPT_FILE = OPT_CMD_BASE };
 
