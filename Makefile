@@ -8,6 +8,7 @@
 #   make selftest   selftests in a QEMU VM
 #   make packettest packet-level conformance cases (scapy + tun) in a VM
 #   make bench      mytcp and TCP side by side in one VM run
+#   make fuzz       segment and syscall fuzzers, SYN flood, unload race, in a VM
 #   make checkstyle checkpatch --strict on the module and tests
 
 KVER ?= $(shell ls /lib/modules 2>/dev/null | sort -V | tail -n 1)
@@ -15,7 +16,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 PWD := $(CURDIR)
 
 .PHONY: all module tool clean demo check kunit kunit-debug selftest packettest \
-	bench checkstyle deps
+	bench fuzz checkstyle deps
 
 all: module tool
 
@@ -28,6 +29,7 @@ tool:
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean
 	$(MAKE) -C tools/mytcp clean
+	$(MAKE) -C tools/fuzz clean
 
 deps:
 	tools/deps.sh build vm
@@ -63,3 +65,8 @@ bench:
 	tools/deps.sh build vm
 	$(MAKE) all
 	tools/bench/vm-bench.sh
+
+fuzz:
+	tools/deps.sh build vm
+	$(MAKE) all
+	tools/fuzz/vm-fuzz.sh
