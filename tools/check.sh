@@ -54,6 +54,7 @@ suite kunit tools/kunit.sh
 suite kasan tools/kunit.sh --debug
 suite selftest tools/selftests/vm-selftest.sh
 suite packet tools/packet/vm-packettest.sh
+suite fuzz tools/fuzz/vm-fuzz.sh --quick
 
 echo
 printf '%b' "$summary"
