@@ -298,6 +298,15 @@ static void mytcp_listen_ack(struct sock *sk, struct sk_buff *skb)
 
 	if (!READ_ONCE(mytcp_pernet(net)->syncookies))
 		goto reset;
+	/*
+	 * A cookie lives two 64-second periods: a listener that sent none
+	 * for that long has nothing to check the ACK against, and an
+	 * attacker guessing cookies gets no chance while there is no flood.
+	 */
+	if (!mytcp_sk(sk)->last_cookie ||
+	    time_after(jiffies, mytcp_sk(sk)->last_cookie +
+				MYTCP_COOKIE_LIFE_SECS * HZ))
+		goto reset;
 	if (!mytcp_syncookie_ok(iph->daddr, iph->saddr, th->dest, th->source,
 				cb->seq - 1, cb->ack - 1, &info)) {
 		mytcp_inc_stats(net, MYTCP_MIB_SYNCOOKIES_FAILED);
@@ -387,7 +396,7 @@ static void mytcp_req_rcv(struct sock *sk, struct mytcp_request *req,
 	if (cb->flags & TCPHDR_RST) {
 		if (cb->seq == rcv_nxt)
 			mytcp_drop_request(msk, req, true);
-		else
+		else if (mytcp_challenge_ack_allowed(net))
 			mytcp_req_send_ack(sk, req);
 		goto drop;
 	}
@@ -436,6 +445,7 @@ static void mytcp_send_cookie(struct sock *sk, struct sk_buff *skb)
 	req.iss = mytcp_syncookie(req.laddr, req.raddr, req.lport, req.rport,
 				  req.irs, &info);
 	mytcp_inc_stats(sock_net(sk), MYTCP_MIB_SYNCOOKIES_SENT);
+	WRITE_ONCE(mytcp_sk(sk)->last_cookie, jiffies);
 	mytcp_send_synack(sk, &req);
 }
 

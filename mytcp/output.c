@@ -537,19 +537,17 @@ void mytcp_send_ack(struct sock *sk)
 }
 
 /**
- * mytcp_send_challenge_ack - RFC 5961: answer a suspicious segment with an ACK
- * @sk: the socket, locked
+ * mytcp_challenge_ack_allowed - may one more challenge ACK go out?
+ * @net: the namespace
  *
- * A RST in the window but not at RCV.NXT, a SYN in a synchronized state
- * or an ACK outside [SND.UNA - MAX.SND.WND, SND.NXT] is answered with an
- * ACK naming what we expect: a real peer then sends the exact segment, a
- * blind attacker learns nothing.  At most net.mytcp.challenge_ack_limit
- * per second per namespace (RFC 5961 section 7), so they cannot be used
- * to flood.
+ * At most net.mytcp.challenge_ack_limit per second per namespace (RFC
+ * 5961 section 7), so challenge ACKs cannot be used to flood.  Counts
+ * ChallengeAcks or ChallengeAcksLimited.
+ *
+ * Return: true if the caller should send it.
  */
-void mytcp_send_challenge_ack(struct sock *sk)
+bool mytcp_challenge_ack_allowed(struct net *net)
 {
-	struct net *net = sock_net(sk);
 	struct mytcp_net *mn = mytcp_pernet(net);
 	unsigned long now = jiffies / HZ;
 
@@ -560,10 +558,26 @@ void mytcp_send_challenge_ack(struct sock *sk)
 	if (atomic_inc_return(&mn->challenge_count) >
 	    READ_ONCE(mn->challenge_ack_limit)) {
 		mytcp_inc_stats(net, MYTCP_MIB_CHALLENGEACKS_LIMITED);
-		return;
+		return false;
 	}
 	mytcp_inc_stats(net, MYTCP_MIB_CHALLENGEACKS);
-	mytcp_send_ack(sk);
+	return true;
+}
+
+/**
+ * mytcp_send_challenge_ack - RFC 5961: answer a suspicious segment with an ACK
+ * @sk: the socket, locked
+ *
+ * A RST in the window but not at RCV.NXT, a SYN in a synchronized state
+ * or an ACK outside [SND.UNA - MAX.SND.WND, SND.NXT] is answered with an
+ * ACK naming what we expect: a real peer then sends the exact segment, a
+ * blind attacker learns nothing.  Rate-limited by
+ * mytcp_challenge_ack_allowed().
+ */
+void mytcp_send_challenge_ack(struct sock *sk)
+{
+	if (mytcp_challenge_ack_allowed(sock_net(sk)))
+		mytcp_send_ack(sk);
 }
 
 /**

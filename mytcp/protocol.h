@@ -32,6 +32,8 @@
 #define MYTCP_INIT_CWND		10	/* segments, RFC 6928 */
 #define MYTCP_MAX_SEG_DATA	(32 * 1024) /* bytes in one send skb */
 #define MYTCP_RTO_INIT_US	(1000 * USEC_PER_MSEC)	/* RFC 6298 2.1 */
+/* a SYN cookie is good in its 64-second period and the next (isn.c) */
+#define MYTCP_COOKIE_LIFE_SECS	128
 #define MYTCP_LISTEN_TICK	(HZ / 5)	/* SYN queue scan period */
 #define MYTCP_DELACK_MS		40	/* delayed ACK (RFC 9293 3.8.6.3) */
 
@@ -169,6 +171,7 @@ struct mytcp_request {
  * @syn_qlen: length of @syn_queue
  * @accept_queue: established children not yet accepted, listener only
  * @accept_qlen: length of @accept_queue
+ * @last_cookie: jiffies when this listener last sent a SYN cookie
  * @accept_node: a child's link in its listener's @accept_queue
  * @listen_timer: SYN+ACK retransmission for the SYN queue, listener only
  *
@@ -231,6 +234,7 @@ struct mytcp_sock {
 	unsigned int syn_qlen;
 	struct list_head accept_queue;
 	unsigned int accept_qlen;
+	unsigned long last_cookie;
 	struct list_head accept_node;
 	struct timer_list listen_timer;
 };
@@ -426,6 +430,7 @@ void mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb, const char *why);
 void mytcp_push(struct sock *sk);
 unsigned int mytcp_size_goal(const struct mytcp_sock *msk);
 void mytcp_send_ack(struct sock *sk);
+bool mytcp_challenge_ack_allowed(struct net *net);
 void mytcp_send_challenge_ack(struct sock *sk);
 void mytcp_send_keepalive_probe(struct sock *sk);
 void mytcp_ack_soon(struct sock *sk, bool now);
