@@ -153,7 +153,9 @@ if [ -d "$objs" ]; then
 	if [ ! -f "$manifest" ]; then
 		rm -rf "$objs"
 	else
-		changed=$(diff <(sort -k2 "$manifest") <(echo "$new_manifest") |
+		# diff exits 1 when the lists differ: not an error here.
+		changed=$( (diff <(sort -k2 "$manifest") \
+				 <(echo "$new_manifest") || true) |
 			  sed -n 's/^> [0-9a-f]*  //p')
 		for f in $changed; do
 			case "$f" in
