@@ -114,6 +114,22 @@ def close_both(c, s, bound=30):
         assert x.recv(1) == b"", "%s: data after the last message" % name
 
 
+@contextlib.contextmanager
+def quarantine_on_failure(a, b):
+    """If the block fails, silence the pair's link: netem loss 100% on both
+    ends, kept.  A connection left broken (e.g. two ends answering each
+    other's unacceptable segments with ACKs) would otherwise loop at full
+    speed once the test's netem is gone, and starve the 2-CPU VM; its
+    namespaces outlive "ip netns del" while its sockets do."""
+    try:
+        yield
+    except BaseException:
+        for x in (a, b):
+            lib.tc(x, "qdisc", "replace", "dev", lib.link_of(x), "root", "netem",
+                   "loss", "100%", check=False)
+        raise
+
+
 def fresh_pair():
     """A new namespace pair: what an earlier test left (a connection still
     retransmitting, an ACK storm) must not disturb this one."""
@@ -132,7 +148,7 @@ def over(spec, sizes, bound, connect_first=False):
     times = []
     if connect_first:
         c, s, _ = lib.connected(a, b)
-    with lib.netem_both(spec):
+    with quarantine_on_failure(a, b), lib.netem_both(spec):
         if not connect_first:
             c, s, _ = lib.connected(a, b, timeout=40)
         for n in sizes:
@@ -348,7 +364,7 @@ def lost_acks_both_sending():
     rtx = (rtx_of(a), rtx_of(b))
     # the delay lets both sides' data be in flight at once, so neither
     # carries an ACK of the other's
-    with lib.netem_both("delay 50ms"):
+    with quarantine_on_failure(a, b), lib.netem_both("delay 50ms"):
         with lib.tc_filter(a, bare_ack, "drop", "ingress"), \
                 lib.tc_filter(b, bare_ack, "drop", "ingress"):
             c.sendall(da)
