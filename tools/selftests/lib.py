@@ -19,6 +19,7 @@ import contextlib
 import ctypes
 import errno
 import hashlib
+import json
 import os
 import random
 import re
@@ -204,6 +205,83 @@ def netem(netns, spec):
         subprocess.run(["tc", "-n", netns.name, "qdisc", "del", "dev", dev,
                         "root"], stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL, timeout=30)
+
+
+@contextlib.contextmanager
+def netem_both(spec):
+    """netem with the same spec on both ends of the pair's veth for the block."""
+    a, b = netpair()
+    with netem(a, spec), netem(b, spec):
+        yield
+
+
+def tc(netns, *args, check=True):
+    """Run tc(8) in netns; raise with its stderr on failure."""
+    r = subprocess.run(("tc", "-n", netns.name) + args, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, timeout=30)
+    if check and r.returncode != 0:
+        raise RuntimeError("tc %s: %s" % (" ".join(args), r.stderr.strip()))
+    return r
+
+
+_filter_pref = [100]
+
+
+@contextlib.contextmanager
+def tc_filter(netns, match, action, direction="egress"):
+    """A u32 filter with one action on netns's veth, for the block.
+
+    direction: "egress" (what netns sends) or "ingress" (what it receives:
+    a drop there is a loss the sender cannot see, as on a real link; on
+    egress the sending stack is told of it).  match: u32 selectors, e.g.
+    "match ip protocol 253 0xff"; "at N" counts from the IP header.
+    action: e.g. "ok" or "drop".  Yields a function returning the action's
+    statistics, a dict with "packets" (all it saw) and "drops"."""
+    dev = link_of(netns)
+    if "clsact" not in tc(netns, "qdisc", "show", "dev", dev).stdout:
+        tc(netns, "qdisc", "add", "dev", dev, "clsact")
+    _filter_pref[0] += 1
+    pref = str(_filter_pref[0])
+    tc(netns, "filter", "add", "dev", dev, direction, "protocol", "ip", "pref",
+       pref, "u32", *match.split(), "action", *action.split())
+
+    def stats():
+        out = tc(netns, "-s", "-j", "filter", "show", "dev", dev, direction,
+                 "pref", pref).stdout
+        for f in json.loads(out):
+            for act in f.get("options", {}).get("actions", []):
+                st = act.get("stats", {})
+                return {"packets": st.get("packets", 0), "drops": st.get("drops", 0)}
+        raise AssertionError("tc filter pref %s on %s: no action statistics" % (pref, dev))
+    try:
+        yield stats
+    finally:
+        tc(netns, "filter", "del", "dev", dev, direction, "pref", pref, check=False)
+
+
+def drop_first(netns, flags, mask):
+    """Drop the first segment arriving at netns whose flags byte & mask == flags.
+
+    Segments of the protocol under test only (IPv4 without options: the
+    flags byte is at offset 33 of the IP header), dropped on netns's
+    ingress.  A policer does it in the kernel, with no race against a
+    retransmission: its bucket of 64 bytes holds one segment without data
+    (40 to 60 bytes there, mytcp or TCP), which conforms and is dropped; the
+    bucket refills at 1 byte/s, so the like segments that follow within the
+    next 16 s exceed it and pass.  Context manager; yields the statistics
+    function of tc_filter()."""
+    return tc_filter(
+        netns, "match ip protocol %d 0xff match u8 0x%02x 0x%02x at 33"
+        % (PROTO, flags, mask),
+        "police rate 8bit burst 64 conform-exceed ok/drop", "ingress")
+
+
+def count_segments(netns, sport, dport):
+    """Count the segments from port sport to dport that netns sends.
+
+    Context manager; yields the statistics function of tc_filter()."""
+    return tc_filter(netns, "match ip protocol %d 0xff match ip sport %d 0xffff "
+                     "match ip dport %d 0xffff" % (PROTO, sport, dport), "ok")
 
 
 # ------------------------------------------------------------------- sockets
@@ -497,6 +575,40 @@ def mytcp_sysctl(name, value, netns=None):
         yield
     finally:
         write_sysctl(path, old, netns)
+
+
+@contextlib.contextmanager
+def sysctl(path, value, netns=None):
+    """Set the sysctl file path in netns for the block, then restore it."""
+    old = read_sysctl(path, netns)
+    write_sysctl(path, value, netns)
+    try:
+        yield
+    finally:
+        write_sysctl(path, old, netns)
+
+
+def counters(netns=None):
+    """The protocol's counters in netns, as a dict name -> int.
+
+    mytcp: /proc/net/mytcp_stat.  tcp: the Tcp: line of /proc/net/snmp and
+    the TcpExt: line of /proc/net/netstat (InCsumErrors, RetransSegs,
+    TCPWinProbe...)."""
+    out = {}
+    with ns(netns):
+        if PROTO == IPPROTO_MYTCP:
+            with open("/proc/thread-self/net/mytcp_stat") as f:
+                for line in f:
+                    k, v = line.split()
+                    out[k] = int(v)
+            return out
+        for name in ("snmp", "netstat"):
+            with open("/proc/thread-self/net/" + name) as f:
+                lines = f.read().splitlines()
+            for keys, vals in zip(lines[0::2], lines[1::2]):
+                if keys.split()[0] in ("Tcp:", "TcpExt:"):
+                    out.update(zip(keys.split()[1:], map(int, vals.split()[1:])))
+    return out
 
 
 # ------------------------------------------------------------------ module
