@@ -117,6 +117,29 @@ static void rules_ack_acceptable(struct kunit *test)
 						      0xffffffef));
 }
 
+/*
+ * A bare ACK is numbered from the highest sequence number sent (the RFC's
+ * SND.NXT), not from a SND.NXT gone back after a timeout, and never past
+ * the right edge of the peer's window.
+ */
+static void rules_ack_seq(struct kunit *test)
+{
+	/* everything acknowledged */
+	KUNIT_EXPECT_EQ(test, mytcp_ack_seq(1000, 1000, 65535), 1000U);
+	/* data in flight, inside the window: SND.MAX */
+	KUNIT_EXPECT_EQ(test, mytcp_ack_seq(1000, 5000, 65535), 5000U);
+	KUNIT_EXPECT_EQ(test, mytcp_ack_seq(1000, 5000, 4000), 5000U);
+	/* a probe octet beyond a zero window: SND.UNA, which it accepts */
+	KUNIT_EXPECT_EQ(test, mytcp_ack_seq(1000, 1001, 0), 1000U);
+	/* the window shrank below what is in flight: its right edge */
+	KUNIT_EXPECT_EQ(test, mytcp_ack_seq(1000, 5000, 3000), 4000U);
+	/* across 2^32 */
+	KUNIT_EXPECT_EQ(test, mytcp_ack_seq(0xfffffff0, 0x10, 0x100), 0x10U);
+	KUNIT_EXPECT_EQ(test, mytcp_ack_seq(0xfffffff0, 0x10, 0x8),
+			0xfffffff8U);
+	KUNIT_EXPECT_EQ(test, mytcp_ack_seq(0xffffffff, 0x0, 0), 0xffffffffU);
+}
+
 /* RFC 9293 section 3.10.7.4: SEG.ACK =< SND.UNA is a duplicate */
 static void rules_ack_is_old(struct kunit *test)
 {
@@ -351,6 +374,7 @@ static void rules_rto_backoff_cap(struct kunit *test)
 static struct kunit_case rules_test_cases[] = {
 	KUNIT_CASE_PARAM(rules_seg_acceptable_table, acc_gen_params),
 	KUNIT_CASE(rules_ack_acceptable),
+	KUNIT_CASE(rules_ack_seq),
 	KUNIT_CASE(rules_ack_is_old),
 	KUNIT_CASE(rules_window_update),
 	KUNIT_CASE(rules_rst_acceptable),

@@ -387,7 +387,7 @@ static void mytcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	    !(wnd == 0 && cb->seq == msk->rcv_nxt)) {
 		mytcp_drop(net, skb, MYTCP_MIB_DROP_NOT_ACCEPTABLE);
 		if (!(cb->flags & TCPHDR_RST))
-			mytcp_send_ack(sk);
+			mytcp_send_dupack(sk, seg_len);
 		goto drop;
 	}
 	mytcp_trim_to_window(msk, skb, wnd);
@@ -450,10 +450,15 @@ static void mytcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	}
 	if (!synack && mytcp_window_update_ok(msk->snd_wl1, msk->snd_wl2,
 					      cb->seq, cb->ack)) {
+		u32 was = msk->snd_wnd;
+
 		msk->snd_wnd = (u32)cb->wnd << msk->snd_wscale;
 		msk->max_snd_wnd = max(msk->max_snd_wnd, msk->snd_wnd);
 		msk->snd_wl1 = cb->seq;
 		msk->snd_wl2 = cb->ack;
+		/* section 3.8.6.1: the zero window opened, persisting ends */
+		if (!was && msk->snd_wnd)
+			mytcp_window_opened(sk);
 	}
 
 	/* our FIN acknowledged? */

@@ -429,15 +429,12 @@ void mytcp_push(struct sock *sk)
  * once and whatever its size (Nagle, RFC 9293 section 3.7.4, is for new
  * data).  SND.NXT goes back to SND.UNA and the congestion window to one
  * segment (RFC 5681 section 3.1), so what follows is sent again as ACKs
- * return; the receiver drops what it already has.  With the peer's window
- * closed the same segment is the zero window probe (section 3.8.6.1); a
- * probe with nothing in flight is no sign of congestion.
+ * return; the receiver drops what it already has.  A closed window with a
+ * live peer is not a timeout: mytcp_send_probe() handles it.
  */
 void mytcp_retransmit_head(struct sock *sk)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
-	bool probe = !msk->snd_wnd && sk->sk_state != TCP_SYN_SENT &&
-		     sk->sk_state != TCP_SYN_RECV;
 	struct sk_buff *skb;
 
 	if (msk->snd_una != msk->snd_max)
@@ -448,13 +445,69 @@ void mytcp_retransmit_head(struct sock *sk)
 	msk->send_head = skb;
 	if (!skb)
 		return;
-	mytcp_transmit_skb(sk, skb, probe ? "probe" : "timeout");
+	mytcp_transmit_skb(sk, skb, "timeout");
 	msk->snd_nxt = MYTCP_SKB_CB(skb)->end_seq;
 	msk->snd_max = mytcp_seq_max(msk->snd_max, msk->snd_nxt);
 	msk->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 			 NULL : skb->next;
-	if (!probe)
-		mytcp_push(sk);
+	mytcp_push(sk);
+}
+
+/**
+ * mytcp_send_probe - the persist timer expired: probe the peer's zero window
+ * @sk: the socket, locked
+ *
+ * RFC 9293 section 3.8.6.1 (MUST-36): send at least one octet of new data
+ * beyond the closed window, or the probe still unanswered again.  The ACK
+ * it draws carries the window.  A closed window says nothing about
+ * congestion: the congestion window stays, and SND.NXT moves only past the
+ * probe's one octet, so that the window opening resumes the transfer where
+ * it stopped (mytcp_window_opened()).  Counted in WinProbes.
+ */
+void mytcp_send_probe(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+	struct mytcp_skb_cb *cb;
+
+	if (!skb)
+		return;
+	mytcp_inc_stats(sock_net(sk), MYTCP_MIB_WINPROBES);
+	if (msk->snd_una != msk->snd_max) {
+		/* the last probe (or what the window closed on), again */
+		mytcp_transmit_skb(sk, skb, "probe");
+		return;
+	}
+	/* nothing in flight: the head is unsent; cut one octet from it */
+	if (skb->len > 1 && mytcp_split_skb(sk, skb, 1))
+		return;		/* no memory: the next expiry tries again */
+	cb = MYTCP_SKB_CB(skb);
+	mytcp_transmit_skb(sk, skb, "probe");
+	msk->snd_nxt = cb->end_seq;
+	msk->snd_max = mytcp_seq_max(msk->snd_max, msk->snd_nxt);
+	msk->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+			 NULL : skb->next;
+}
+
+/**
+ * mytcp_window_opened - the peer's window went from zero to open
+ * @sk: the socket, locked; the caller pushes next
+ *
+ * The peer answered, so the persist backoff is over.  A probe octet still
+ * unacknowledged fell beyond the closed window: go back to SND.UNA so that
+ * it goes again with what follows, now and not at the next (backed-off)
+ * expiry.  The timer is stopped; mytcp_push() arms it afresh.
+ */
+void mytcp_window_opened(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	msk->backoff = 0;
+	sk_stop_timer(sk, &msk->rtx_timer);
+	if (msk->snd_una == msk->snd_max)
+		return;
+	msk->snd_nxt = msk->snd_una;
+	msk->send_head = skb_peek(&sk->sk_write_queue);
 }
 
 /**
@@ -529,11 +582,45 @@ static void mytcp_send_ack_seq(struct sock *sk, u32 seq)
  * mytcp_send_ack - send a bare ACK now
  * @sk: the socket, locked
  *
- * <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, with the current window.
+ * <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, with the current window; for
+ * SND.NXT, see mytcp_ack_seq().
  */
 void mytcp_send_ack(struct sock *sk)
 {
-	mytcp_send_ack_seq(sk, mytcp_sk(sk)->snd_nxt);
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	mytcp_send_ack_seq(sk, mytcp_ack_seq(msk->snd_una, msk->snd_max,
+					     msk->snd_wnd));
+}
+
+/**
+ * mytcp_send_dupack - answer an unacceptable segment with an ACK
+ * @sk: the socket, locked
+ * @seg_len: the segment's SEG.LEN
+ *
+ * RFC 9293 section 3.10.7.4: an unacceptable segment gets an ACK saying
+ * what we expect.  If it carried nothing (a bare ACK), two ends that each
+ * find the other's ACKs unacceptable would answer each other without end:
+ * those answers go at most once per MYTCP_OOW_ACK_MS per connection (as
+ * Linux's tcp_invalid_ratelimit), the others are counted in
+ * OutOfWindowAcksLimited.
+ */
+void mytcp_send_dupack(struct sock *sk, u32 seg_len)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	unsigned long now = jiffies;
+
+	if (!seg_len) {
+		if (msk->oow_ack_stamp &&
+		    time_before(now, msk->oow_ack_stamp +
+					msecs_to_jiffies(MYTCP_OOW_ACK_MS))) {
+			mytcp_inc_stats(sock_net(sk),
+					MYTCP_MIB_OOW_ACKS_LIMITED);
+			return;
+		}
+		msk->oow_ack_stamp = now ?: 1;
+	}
+	mytcp_send_ack(sk);
 }
 
 /**

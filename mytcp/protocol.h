@@ -36,6 +36,8 @@
 #define MYTCP_COOKIE_LIFE_SECS	128
 #define MYTCP_LISTEN_TICK	(HZ / 5)	/* SYN queue scan period */
 #define MYTCP_DELACK_MS		40	/* delayed ACK (RFC 9293 3.8.6.3) */
+/* at most one ACK per this for unacceptable bare segments (output.c) */
+#define MYTCP_OOW_ACK_MS	500
 
 /**
  * struct mytcp_port_owner - one user of a local port, in the bind table
@@ -157,6 +159,8 @@ struct mytcp_request {
  * @ack_pending: in-order segments received since our last ACK
  * @keepalive_probes: keepalive probes sent without an answer
  * @rcv_tstamp: jiffies when the last segment arrived
+ * @oow_ack_stamp: jiffies when we last answered an unacceptable bare
+ *	segment with an ACK; 0 before the first
  * @backoff: retransmission timer expiries in a row
  * @rtt: RFC 6298 state
  * @cc: congestion control state (cwnd, ssthresh, recovery)
@@ -218,6 +222,7 @@ struct mytcp_sock {
 	u8 ack_pending;
 	u8 keepalive_probes;
 	unsigned long rcv_tstamp;
+	unsigned long oow_ack_stamp;
 	u8 backoff;
 	struct mytcp_rtt rtt;
 	struct mytcp_cc cc;
@@ -293,6 +298,8 @@ enum mytcp_mib_field {
 	MYTCP_MIB_TIMEWAITS,
 	MYTCP_MIB_CHALLENGEACKS,
 	MYTCP_MIB_CHALLENGEACKS_LIMITED,
+	MYTCP_MIB_OOW_ACKS_LIMITED,
+	MYTCP_MIB_WINPROBES,
 	MYTCP_MIB_SYNCOOKIES_SENT,
 	MYTCP_MIB_SYNCOOKIES_RECV,
 	MYTCP_MIB_SYNCOOKIES_FAILED,
@@ -430,6 +437,7 @@ void mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb, const char *why);
 void mytcp_push(struct sock *sk);
 unsigned int mytcp_size_goal(const struct mytcp_sock *msk);
 void mytcp_send_ack(struct sock *sk);
+void mytcp_send_dupack(struct sock *sk, u32 seg_len);
 bool mytcp_challenge_ack_allowed(struct net *net);
 void mytcp_send_challenge_ack(struct sock *sk);
 void mytcp_send_keepalive_probe(struct sock *sk);
@@ -443,6 +451,8 @@ int mytcp_queue_syn(struct sock *sk, u8 flags);
 void mytcp_send_fin(struct sock *sk);
 void mytcp_send_synack(struct sock *listener, struct mytcp_request *req);
 void mytcp_retransmit_head(struct sock *sk);
+void mytcp_send_probe(struct sock *sk);
+void mytcp_window_opened(struct sock *sk);
 void mytcp_retransmit_una(struct sock *sk);
 u32 mytcp_select_window(struct sock *sk);
 bool mytcp_window_update_due(const struct sock *sk);

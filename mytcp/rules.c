@@ -59,6 +59,29 @@ bool mytcp_ack_acceptable(u32 snd_una, u32 snd_nxt, u32 seg_ack)
 }
 
 /**
+ * mytcp_ack_seq - SEG.SEQ of a bare ACK
+ * @snd_una: SND.UNA
+ * @snd_max: the highest sequence number sent, plus one
+ * @snd_wnd: SND.WND
+ *
+ * RFC 9293 section 3.10.7.4 sends <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>,
+ * with an SND.NXT that never goes back.  Ours returns to SND.UNA after a
+ * timeout (go-back-N), and an ACK numbered from there would be below the
+ * peer's RCV.NXT: unacceptable to it, its acknowledgment and window never
+ * read.  So the highest sequence number sent, but not beyond the right
+ * edge of the peer's window: an octet probing a zero window was not taken,
+ * and a zero window only accepts SEG.SEQ = RCV.NXT.
+ *
+ * Return: the sequence number for the ACK.
+ */
+u32 mytcp_ack_seq(u32 snd_una, u32 snd_max, u32 snd_wnd)
+{
+	u32 right = snd_una + snd_wnd;
+
+	return mytcp_seq_after(snd_max, right) ? right : snd_max;
+}
+
+/**
  * mytcp_ack_is_old - is SEG.ACK a duplicate (SEG.ACK =< SND.UNA)?
  * @snd_una: SND.UNA
  * @seg_ack: SEG.ACK

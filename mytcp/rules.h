@@ -11,6 +11,7 @@
 
 bool mytcp_seg_acceptable(u32 rcv_nxt, u32 rcv_wnd, u32 seg_seq, u32 seg_len);
 bool mytcp_ack_acceptable(u32 snd_una, u32 snd_nxt, u32 seg_ack);
+u32 mytcp_ack_seq(u32 snd_una, u32 snd_max, u32 snd_wnd);
 bool mytcp_ack_is_old(u32 snd_una, u32 seg_ack);
 bool mytcp_window_update_ok(u32 snd_wl1, u32 snd_wl2, u32 seg_seq, u32 seg_ack);
 bool mytcp_rst_acceptable(u32 rcv_nxt, u32 rcv_wnd, u32 seg_seq);

@@ -183,7 +183,7 @@ static void mytcp_rtx_timer(struct timer_list *t)
 		 */
 		if (msk->backoff < 16)
 			msk->backoff++;
-		mytcp_retransmit_head(sk);
+		mytcp_send_probe(sk);
 		mytcp_arm_rtx(sk);
 		goto out;
 	}

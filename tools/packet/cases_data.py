@@ -7,7 +7,7 @@ import errno
 import socket
 import time
 
-from harness import (CLOSED, active_open, case, check, opts_mss, wait_for,
+from harness import (CLOSED, MSS, active_open, case, check, opts_mss, wait_for,
                      nothing_delivered, passive_open, recv_exactly,
                      recv_nothing)
 
@@ -449,6 +449,64 @@ def est_zero_window_probe(h):
     check(seg is not None, "no zero-window probe within 4 s")
     check(c.rel_seq(seg) == 1 and len(seg.data) >= 1,
           "expected a probe with data at seq 1, got %s" % h.describe(seg, c))
+
+
+@case("RFC 9293 3.8.6.1", rto_min_ms=300)
+def est_zero_window_probe_resumes(h):
+    """RFC 9293 3.8.6.1: the probe is one octet of new data, the same octet
+    again while the window stays closed, and the window opening sends that
+    octet again at once, then the rest as it is acknowledged."""
+    s, c = active_open(h)
+    c.send("A", 1, 1, win=0)
+    s.sendall(b"p" * 100)
+    c.expect("A", seq=1, ack=1, data=b"p", within=4.0)
+    c.send("A", 1, 1, win=0)            # the probe's answer: still closed
+    c.expect("A", seq=1, ack=1, data=b"p", within=4.0)
+    c.send("A", 1, 1, win=65535)        # open
+    c.expect("A", seq=1, ack=1, data=b"p", within=0.5)
+    c.send("A", 1, 2, win=65535)
+    c.expect("A", seq=2, ack=1, data=b"p" * 99, within=0.5)
+
+
+@case("RFC 9293 3.10.7.4, RFC 6298 5", rto_min_ms=300)
+def est_ack_after_timeout_from_snd_max(h):
+    """After a retransmission timeout SND.NXT goes back to SND.UNA
+    (go-back-N), but a bare ACK is still numbered from the highest sequence
+    number sent, the RFC's SND.NXT: numbered from the resent segment's end
+    it would lie left of the peer's window, unacceptable (3.10.7.4), and
+    the peer would never read its acknowledgment."""
+    s, c = active_open(h)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    s.sendall(b"a" * 2 * MSS)
+    c.expect("A", seq=1, ack=1, length=MSS)
+    c.expect("A", seq=1 + MSS, ack=1, length=MSS)
+    # neither acknowledged: after the RTO the first goes again, alone (the
+    # congestion window is one segment, RFC 5681 3.1)
+    c.expect("A", seq=1, ack=1, length=MSS, within=3.0)
+    c.send("PA", 1, 1, data=b"x")
+    c.expect("A", seq=1 + 2 * MSS, ack=2)
+
+
+@case("RFC 9293 3.10.7.4")
+def est_unacceptable_acks_rate_limited(h):
+    """RFC 9293 3.10.7.4, first: an unacceptable segment is answered with
+    an ACK; for bare segments at most one per 500 ms per connection
+    (OutOfWindowAcksLimited), so two ends that each find the other's ACKs
+    unacceptable cannot answer each other without end.  Unacceptable data
+    is always answered."""
+    ls, s, c = passive_open(h)
+    far = 1 + (1 << 30)                 # far right of any window
+    before = h.stats()["OutOfWindowAcksLimited"]
+    c.send("A", far, 1)
+    c.expect("A", seq=1, ack=1)
+    c.send("A", far, 1)
+    c.send("A", far, 1)
+    c.expect_nothing(0.2)
+    limited = h.stats()["OutOfWindowAcksLimited"] - before
+    check(limited == 2, "OutOfWindowAcksLimited +%d, wanted +2" % limited)
+    c.send("PA", far, 1, data=b"d")
+    c.expect("A", seq=1, ack=1)
+    nothing_delivered(c)
 
 
 @case("RFC 6298 5, RFC 9293 3.10.8", rto_min_ms=300)

@@ -157,10 +157,31 @@ def netpair():
     return _pair
 
 
+SETTLE_S = 10
+
+
+def settle(netnss, timeout=SETTLE_S):
+    """Wait, at most timeout s, until the closed connections in netnss are
+    done closing: no rows left but TIME_WAIT.  Deleting one end's namespace
+    while the other still waits for the ACK of its FIN would leave that end
+    retransmitting into a link that is gone, for minutes (and, for mytcp,
+    holding the module).  Returns the rows still closing."""
+    deadline = time.monotonic() + timeout
+    while True:
+        left = [(n.name, STATE_NAMES.get(r["st"], r["st"]))
+                for n in netnss for r in proc_rows(n) if r["st"] != TIME_WAIT]
+        if not left or time.monotonic() >= deadline:
+            return left
+        time.sleep(0.05)
+
+
 def del_netpair():
     global _pair
     if not _pair:
         return
+    left = settle(_pair)
+    if left:
+        diag("still closing when the namespaces went: %s" % left)
     for n in _pair:
         if n.fd is not None:
             os.close(n.fd)

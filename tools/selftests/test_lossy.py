@@ -499,9 +499,9 @@ def receiver_pauses():
     assert h.hexdigest() == sent_digest, "sha256 differs after the pause"
     assert blocked, "the sender finished %d bytes with nobody reading" % n
     assert queued > 0, "A's send queue is empty during the pause"
-    if "TCPWinProbe" in after:
-        lib.diag("TCPWinProbe +%d" % (after["TCPWinProbe"] - before["TCPWinProbe"]))
-        assert after["TCPWinProbe"] > before["TCPWinProbe"], "TCPWinProbe did not move"
+    probe_key = "WinProbes" if lib.PROTO == lib.IPPROTO_MYTCP else "TCPWinProbe"
+    lib.diag("%s +%d" % (probe_key, after[probe_key] - before[probe_key]))
+    assert after[probe_key] > before[probe_key], "%s did not move" % probe_key
     # RFC 9293 section 3.8.6.1: probe the zero window, with backoff
     assert 2 <= probes <= 60, "%d segments from A during the pause, wanted a few probes" % probes
     # the window update must restart the sender (section 3.8.6.2.1: its

@@ -592,13 +592,10 @@ def trace_retransmit_and_drop():
     lib.diag(out)
     rtx = [a for e, a in events if e == "mytcp_retransmit"]
     assert rtx, "no mytcp_retransmit event"
-    # the SYN went again because its timer ran out: why=timeout.  The module
-    # says "probe" (its zero-window-probe branch takes SND.WND == 0, which
-    # it is before any SYN,ACK): accepted, and reported, until that is fixed.
+    # the SYN went again because its timer ran out (a probe is only for a
+    # closed window of a synchronized connection)
     why = re.search(r"why=(\w+)", rtx[0]).group(1)
-    assert why in ("timeout", "probe"), rtx
-    if why != "timeout":
-        lib.diag("module: the SYN's retransmission on timeout is traced why=%s" % why)
+    assert why == "timeout", rtx
     assert read_stat(b)["RetransSegs"] > before.get("RetransSegs", 0)
     _, rows, footer = parse_ladder(out, 1)
     arr = arrows(rows)
@@ -606,7 +603,7 @@ def trace_retransmit_and_drop():
     assert arr[0]["seq"] == arr[1]["seq"], "the retransmitted SYN has another seq"
     notes = [(i, r["note"]) for i, r in enumerate(rows) if r["note"]]
     assert notes and notes[0][1][0] == "client" and \
-        re.match(r"retransmit \((timeout|probe)\) seq=%d len=0 rto=\d+ms$" % arr[0]["seq"],
+        re.match(r"retransmit \(timeout\) seq=%d len=0 rto=\d+ms$" % arr[0]["seq"],
                  notes[0][1][1]), notes
     assert "1 retransmission," in footer, footer
     _, rows, footer = parse_ladder(out, 2)
