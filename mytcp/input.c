@@ -55,26 +55,46 @@ static u32 mytcp_now_rto_bound(const struct net *net, bool max)
 	return (max ? mn->rto_max_ms : mn->rto_min_ms) * USEC_PER_MSEC;
 }
 
+/**
+ * mytcp_rtt_measured - feed one round-trip measurement to the RTO
+ * @sk: the socket, locked
+ * @rtt_us: the measurement, from a segment sent once (Karn's rule)
+ *
+ * RFC 6298 sections 2.2 and 2.3, with the namespace's RTO bounds.
+ */
+void mytcp_rtt_measured(struct sock *sk, u64 rtt_us)
+{
+	mytcp_rtt_sample(&mytcp_sk(sk)->rtt, min_t(u64, rtt_us, U32_MAX),
+			 mytcp_now_rto_bound(sock_net(sk), false),
+			 mytcp_now_rto_bound(sock_net(sk), true));
+}
+
 /*
  * RFC 9293 section 3.10.7.4, fifth check, "SND.UNA < SEG.ACK =< SND.NXT":
- * free what the peer now holds, take an RTT sample (RFC 6298, Karn's rule:
- * only from a segment sent once) and open the congestion window (RFC 5681
- * section 3.1: slow start below ssthresh, then about one segment per RTT).
+ * free what the peer now holds, take an RTT sample (RFC 6298 section 3,
+ * Karn's rule: only from segments sent once) and open the congestion window
+ * (RFC 5681 section 3.1: slow start below ssthresh, then about one segment
+ * per RTT).  An ACK that covers any retransmitted segment gives no sample
+ * at all: after a timeout the receiver may have held later segments, sent
+ * once but seconds ago, and the retransmission's arrival acknowledges them
+ * too; timing those would inflate the RTO by the whole timeout.
  */
 static void mytcp_ack_advance(struct sock *sk, u32 ack)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	u32 acked = ack - msk->snd_una;
+	bool freed = false, ambiguous = false;
 	s64 rtt_us = -1;
 	struct sk_buff *skb;
-	bool freed = false;
 
 	while ((skb = skb_peek(&sk->sk_write_queue))) {
 		struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
 
 		if (mytcp_seq_after(cb->end_seq, ack))
 			break;
-		if (!cb->sacked_retrans && cb->sent_us)
+		if (cb->sacked_retrans)
+			ambiguous = true;
+		else if (cb->sent_us)
 			rtt_us = mytcp_clock_us() - cb->sent_us;
 		if (skb == msk->send_head)
 			msk->send_head = skb_queue_is_last(&sk->sk_write_queue,
@@ -89,10 +109,8 @@ static void mytcp_ack_advance(struct sock *sk, u32 ack)
 	if (mytcp_seq_after(ack, msk->snd_nxt))
 		msk->snd_nxt = ack;
 	msk->backoff = 0;
-	if (rtt_us >= 0)
-		mytcp_rtt_sample(&msk->rtt, min_t(s64, rtt_us, U32_MAX),
-				 mytcp_now_rto_bound(sock_net(sk), false),
-				 mytcp_now_rto_bound(sock_net(sk), true));
+	if (rtt_us >= 0 && !ambiguous)
+		mytcp_rtt_measured(sk, rtt_us);
 	if (msk->ca_ops->on_ack(&msk->cc, ack, acked,
 				msk->snd_max - msk->snd_una) ==
 	    MYTCP_CC_RETRANSMIT)

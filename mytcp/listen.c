@@ -194,6 +194,13 @@ static struct sock *mytcp_create_child(struct sock *listener,
 	msk->max_snd_wnd = max_t(u32, msk->snd_wnd, req->snd_wnd);
 	msk->snd_wl1 = cb->seq;
 	msk->snd_wl2 = cb->ack;
+	/*
+	 * RFC 6298 section 2: the SYN,ACK's round trip is a measurement
+	 * too, if it went out once; without it the first data would wait
+	 * out the initial 1 s RTO.
+	 */
+	if (req->synack_us && req->synack_us != U64_MAX)
+		mytcp_rtt_measured(child, mytcp_clock_us() - req->synack_us);
 
 	msk->owner.rcv_saddr = linet->inet_rcv_saddr;
 	msk->owner.reuse = child->sk_reuse != SK_NO_REUSE;

@@ -233,6 +233,7 @@ void mytcp_send_synack(struct sock *listener, struct mytcp_request *req)
 	};
 	u32 wnd = min_t(u32, mytcp_receive_space(listener), 65535U);
 
+	req->synack_us = req->synack_us ? U64_MAX : mytcp_clock_us();
 	mytcp_send_ack_reply(sock_net(listener), req->laddr, req->raddr,
 			     req->lport, req->rport, req->iss, req->irs + 1,
 			     wnd, TCPHDR_SYN | TCPHDR_ACK, &opts);

@@ -100,6 +100,8 @@ struct mytcp_skb_cb {
  * @expires: jiffies at which the SYN+ACK is sent again
  * @dif: interface the SYN arrived on
  * @advmss: MSS we announce, from the interface's MTU
+ * @synack_us: mytcp_clock_us() when the SYN+ACK went out, U64_MAX once it
+ *	went out twice (Karn's rule: no RTT sample), 0 before
  *
  * Small on purpose: a full socket is made only when the handshake
  * completes (DESIGN.md section 3).  Owned by the listener, under its lock.
@@ -120,6 +122,7 @@ struct mytcp_request {
 	unsigned long expires;
 	int dif;
 	u16 advmss;
+	u64 synack_us;
 };
 
 /**
@@ -462,6 +465,7 @@ u32 mytcp_receive_space(const struct sock *sk);
 int mytcp_v4_rcv(struct sk_buff *skb);
 int mytcp_v4_err(struct sk_buff *skb, u32 info);
 int mytcp_do_rcv(struct sock *sk, struct sk_buff *skb);
+void mytcp_rtt_measured(struct sock *sk, u64 rtt_us);
 int mytcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 void mytcp_deliver(struct sock *sk, struct sk_buff *skb);
 void mytcp_drop(const struct net *net, const struct sk_buff *skb,
