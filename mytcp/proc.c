@@ -122,14 +122,29 @@ static int mytcp_proc_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
+/* CurrEstab (RFC 4022 tcpCurrEstab): ESTABLISHED or CLOSE_WAIT now */
+static void mytcp_count_estab(struct sock *sk, void *arg)
+{
+	if ((1 << READ_ONCE(sk->sk_state)) &
+	    (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))
+		(*(unsigned long *)arg)++;
+}
+
 static int mytcp_stat_show(struct seq_file *seq, void *v)
 {
 	struct net *net = seq_file_single_net(seq);
+	unsigned long estab = 0;
 	int f;
 
-	for (f = 0; f < MYTCP_MIB_MAX; f++)
+	for (f = 0; f < MYTCP_MIB_MAX; f++) {
 		seq_printf(seq, "%s %lu\n", mytcp_mib_name(f),
 			   mytcp_read_stat(net, f));
+		if (f != MYTCP_MIB_ESTABRESETS)
+			continue;
+		/* a gauge, counted from the table, where Linux puts it */
+		mytcp_tables_walk(net, mytcp_count_estab, NULL, &estab);
+		seq_printf(seq, "CurrEstab %lu\n", estab);
+	}
 	return 0;
 }
 

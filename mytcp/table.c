@@ -659,7 +659,7 @@ again:
  * mytcp_tables_walk - visit every socket and TIME_WAIT entry of @net
  * @net: namespace
  * @sk_fn: called for each socket (listeners first), with a reference held
- * @tw_fn: called for each TIME_WAIT entry, with a reference held
+ * @tw_fn: called for each TIME_WAIT entry, with a reference held; or NULL
  * @arg: passed to both
  *
  * For /proc: the callbacks run under RCU and must not sleep.
@@ -696,7 +696,7 @@ void mytcp_tables_walk(struct net *net, mytcp_walk_sk_fn sk_fn,
 			}
 		}
 	}
-	for (i = 0; i < MYTCP_HASH_SIZE; i++) {
+	for (i = 0; tw_fn && i < MYTCP_HASH_SIZE; i++) {
 		hlist_for_each_entry_rcu(tw, &mytcp_twhash.buckets[i].chain,
 					 hash_node) {
 			if (net_eq(read_pnet(&tw->owner.net), net) &&

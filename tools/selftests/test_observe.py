@@ -767,6 +767,27 @@ def stat_delta():
 
 
 @test(timeout=60)
+def curr_estab_gauge():
+    """CurrEstab counts connections in ESTABLISHED or CLOSE_WAIT now: up with each handshake, still counted in CLOSE_WAIT, down once closed."""
+    a, b = lib.netpair()
+
+    def estab():
+        return lib.counters(a)["CurrEstab"]
+    base = estab()
+    pairs = [lib.connected(a, b)[:2] for _ in range(3)]
+    assert estab() == base + 3, "CurrEstab %d after 3 connects, was %d" % (estab(), base)
+    for _, s in pairs:
+        s.close()
+    ports = [c.getsockname()[1] for c, _ in pairs]
+    lib.wait_for(lambda: all(lib.states(a, lport=p) == [lib.CLOSE_WAIT] for p in ports),
+                 10, "A's ends in CLOSE_WAIT")
+    assert estab() == base + 3, "CurrEstab %d with 3 in CLOSE_WAIT, was %d" % (estab(), base)
+    for c, _ in pairs:
+        c.close()
+    lib.wait_for(lambda: estab() == base, 10, "CurrEstab back to %d" % base)
+
+
+@test(timeout=60)
 def ss_rows_and_queues():
     """mytcp ss lists the listener and an ESTAB row whose Recv-Q holds the unread bytes (tcp: same as ss -tan)."""
     need_tool()
