@@ -590,12 +590,8 @@ def mytcp_sysctl(name, value, netns=None):
         exists = os.path.exists(path)
     if not exists:
         raise Skip("no %s" % path)
-    old = read_sysctl(path, netns)
-    write_sysctl(path, value, netns)
-    try:
+    with sysctl(path, value, netns):
         yield
-    finally:
-        write_sysctl(path, old, netns)
 
 
 @contextlib.contextmanager

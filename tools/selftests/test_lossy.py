@@ -292,14 +292,20 @@ def rtx_of(netns):
     return lib.counters(netns).get("RetransSegs", 0)
 
 
-@test()
-def lost_fin():
-    """The FIN is lost: sent again, the peer sees EOF, the close completes."""
+def echoed_pair():
+    """A fresh pair with one connection that has carried data both ways:
+    (a, b, client, server side, client port, server port)."""
     a, b = fresh_pair()
     c, s, lst = lib.connected(a, b)
     lst.close()
     echo_check(c, s)
-    cport, sport = c.getsockname()[1], s.getsockname()[1]
+    return a, b, c, s, c.getsockname()[1], s.getsockname()[1]
+
+
+@test()
+def lost_fin():
+    """The FIN is lost: sent again, the peer sees EOF, the close completes."""
+    a, b, c, s, cport, sport = echoed_pair()
     rtx = rtx_of(a)
     with lib.drop_first(b, FIN, FIN) as st:
         c.close()
@@ -316,11 +322,7 @@ def lost_fin():
 @test()
 def lost_last_ack():
     """The ACK of the second FIN is lost: the FIN is sent again and acked from TIME_WAIT."""
-    a, b = fresh_pair()
-    c, s, lst = lib.connected(a, b)
-    lst.close()
-    echo_check(c, s)
-    cport, sport = c.getsockname()[1], s.getsockname()[1]
+    a, b, c, s, cport, sport = echoed_pair()
     c.close()
     s.settimeout(15)
     assert s.recv(1) == b"", "B: data instead of EOF"
@@ -351,13 +353,9 @@ def tx_queue(netns, lport, rport):
 @test(timeout=60)
 def lost_acks_both_sending():
     """Both sides' bare ACKs are lost while both send: after an RTO each, ACKs flow again and both recover."""
-    a, b = fresh_pair()
-    c, s, lst = lib.connected(a, b)
-    lst.close()
-    echo_check(c, s)
+    a, b, c, s, cport, sport = echoed_pair()
     for x in (c, s):
         x.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    cport, sport = c.getsockname()[1], s.getsockname()[1]
     n = 4000    # three segments each way
     da, db = lib.payload(n, 1), lib.payload(n, 2)
     bare_ack = "match ip protocol %d 0xff match u8 0x%02x 0xff at 33" % (lib.PROTO, ACK)
