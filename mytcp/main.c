@@ -107,6 +107,7 @@ static int __net_init mytcp_net_init(struct net *net)
 	mn->syn_retries = 6;
 	mn->synack_retries = 5;
 	mn->retries2 = 15;
+	mn->orphan_retries = 8;	/* what Linux's tcp_orphan_retries 0 means */
 	mn->rto_min_ms = 200;
 	mn->rto_max_ms = 120 * MSEC_PER_SEC;
 	mn->max_syn_backlog = 256;

@@ -329,6 +329,8 @@ enum mytcp_mib_field {
  * @syn_retries: SYN retransmissions before connect() fails
  * @synack_retries: SYN+ACK retransmissions before a request is dropped
  * @retries2: data retransmissions before the connection is dropped
+ * @orphan_retries: the same for an orphan (closed by its program, still
+ *	sending its data or FIN), if lower
  * @rto_min_ms: lower bound on the RTO
  * @rto_max_ms: upper bound on the RTO
  * @max_syn_backlog: upper bound on a listener's SYN queue
@@ -353,6 +355,7 @@ struct mytcp_net {
 	int syn_retries;
 	int synack_retries;
 	int retries2;
+	int orphan_retries;
 	int rto_min_ms;
 	int rto_max_ms;
 	int max_syn_backlog;

@@ -63,6 +63,14 @@ static struct ctl_table mytcp_sysctl_template[] = {
 		.extra2		= &mytcp_max_retries,
 	},
 	{
+		.procname	= "orphan_retries",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &mytcp_one,
+		.extra2		= &mytcp_max_retries,
+	},
+	{
 		.procname	= "rto_min_ms",
 		.maxlen		= sizeof(int),
 		.mode		= 0644,
@@ -156,7 +164,8 @@ int mytcp_sysctl_init_net(struct net *net)
 	struct mytcp_net *mn = mytcp_pernet(net);
 	int *fields[] = {
 		&mn->time_wait_ms, &mn->fin_timeout_ms, &mn->syn_retries,
-		&mn->synack_retries, &mn->retries2, &mn->rto_min_ms,
+		&mn->synack_retries, &mn->retries2, &mn->orphan_retries,
+		&mn->rto_min_ms,
 		&mn->rto_max_ms, &mn->max_syn_backlog, &mn->rmem_default,
 		&mn->wmem_default, &mn->syncookies,
 		&mn->challenge_ack_limit, &mn->keepalive_time,

@@ -120,7 +120,12 @@ void mytcp_keepalive_idle_changed(struct sock *sk)
 		       jiffies + (idle < limit ? limit - idle : 0));
 }
 
-/* How many expiries in a row are allowed in this state. */
+/*
+ * How many expiries in a row are allowed in this state.  An orphan has no
+ * program left to tell, and one whose peer is gone would otherwise resend
+ * its FIN for retries2 expiries (minutes, holding memory and the module):
+ * net.mytcp.orphan_retries caps it, as tcp_orphan_retries does for TCP.
+ */
 static int mytcp_retry_limit(const struct sock *sk)
 {
 	const struct mytcp_net *mn = mytcp_pernet(sock_net(sk));
@@ -131,6 +136,8 @@ static int mytcp_retry_limit(const struct sock *sk)
 	case TCP_SYN_RECV:
 		return mn->synack_retries;
 	default:
+		if (sock_flag(sk, SOCK_DEAD))
+			return min(mn->retries2, mn->orphan_retries);
 		return mn->retries2;
 	}
 }

@@ -189,6 +189,21 @@ def fw1_fin_retransmitted(h):
     c.expect("FA", seq=1, ack=1, within=3.0)
 
 
+@case("RFC 9293 3.8.3, 3.10.8", rto_min_ms=300, retries2=6, orphan_retries=2)
+def fw1_orphan_gives_up_after_orphan_retries(h):
+    """RFC 9293 3.8.3: a connection gives up after retransmitting for some
+    time (R2).  For an orphan, whose program closed it and can no longer
+    be told, that is net.mytcp.orphan_retries, when lower than retries2:
+    here the FIN goes twice more, then the connection is gone, silently."""
+    s, c = active_open(h)
+    s.close()
+    c.expect("FA", seq=1, ack=1)
+    c.expect("FA", seq=1, ack=1, within=1.0)
+    c.expect("FA", seq=1, ack=1, within=1.5)
+    c.expect_nothing(2.0)
+    check(c.state() == CLOSED, "still %s after orphan_retries" % c.state())
+
+
 @case("RFC 9293 3.6, RFC 1122 4.2.2.13")
 def fw1_data_after_close_gets_rst(h):
     """RFC 9293 3.6 (RFC 1122 4.2.2.13): "if new data is received after
