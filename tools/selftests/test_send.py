@@ -156,15 +156,21 @@ def keepidle_after_keepalive():
 
 # ------------------------------------------------------------ retransmission
 
-@test(timeout=40)
-def lost_small_segment_is_retransmitted():
-    """A lone 100-byte segment that is lost goes again on the timeout (Nagle does not hold a retransmission)."""
+def measured_pair():
+    """A connected pair (a, b, client, server side) whose client has an RTT
+    sample, so its RTO is short."""
     a, b = lib.netpair()
     c, s, _ = lib.connected(a, b)
-    # an RTT sample first, so the RTO is short
     c.sendall(b"w" * 10)
     assert lib.recv_exact(s, 10) == b"w" * 10
     acked(c)
+    return a, b, c, s
+
+
+@test(timeout=40)
+def lost_small_segment_is_retransmitted():
+    """A lone 100-byte segment that is lost goes again on the timeout (Nagle does not hold a retransmission)."""
+    a, b, c, s = measured_pair()
     with lib.netem(a, "loss 100%"):
         c.sendall(b"y" * 100)
     assert lib.pollev(s, select.POLLIN, 0.05) == 0, "the segment was not lost"
@@ -175,11 +181,7 @@ def lost_small_segment_is_retransmitted():
 @test(timeout=40)
 def lost_burst_with_small_tail_is_retransmitted():
     """Full segments and a small last one, all lost: everything arrives after the timeout."""
-    a, b = lib.netpair()
-    c, s, _ = lib.connected(a, b)
-    c.sendall(b"w" * 10)
-    assert lib.recv_exact(s, 10) == b"w" * 10
-    acked(c)
+    a, b, c, s = measured_pair()
     data = lib.payload(3 * 1448 + 100, 7)
     with lib.netem(a, "loss 100%"):
         c.sendall(data)
