@@ -22,6 +22,7 @@ set -eu
 
 repo=$(cd "$(dirname "$0")/../.." && pwd -P)
 cd "$repo"
+. tools/vm/no-summary.sh
 ko=mytcp/mytcp.ko
 [ -e "$ko" ] || { echo "vm-fuzz: no $ko (make module)" >&2; exit 2; }
 make -s -C tools/fuzz >&2 || { echo "vm-fuzz: cannot build tools/fuzz/segfuzz" >&2; exit 2; }
@@ -51,16 +52,7 @@ set -e
 
 log=$work/output.log
 if ! tail -n 1 "$log" 2>/dev/null | grep -Eq '^[0-9]+ passed, [0-9]+ failed$'; then
-	passed=$(grep -c '^ok ' "$log" 2>/dev/null || true)
-	failed=$(grep -c '^not ok ' "$log" 2>/dev/null || true)
-	case $rc in
-	124) why="the VM hung (timeout)" ;;
-	125) why="the VM crashed (panic, oops or WARN) or never reported" ;;
-	*) why="run.py ended without its summary line (status $rc)"
-	   [ "$rc" -ne 0 ] || rc=1 ;;
-	esac
-	echo "not ok $((${passed:-0} + ${failed:-0} + 1)) - vm-fuzz # $why; files in $work"
-	echo "${passed:-0} passed, $((${failed:-0} + 1)) failed"
+	vm_no_summary vm-fuzz "$log" "$rc" "files in $work" || rc=$?
 	exit "$rc"
 fi
 if [ "$rc" -eq 0 ]; then

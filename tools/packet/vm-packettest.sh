@@ -18,6 +18,7 @@ set -eu
 
 repo=$(cd "$(dirname "$0")/../.." && pwd -P)
 cd "$repo"
+. tools/vm/no-summary.sh
 ko=mytcp/mytcp.ko
 [ -e "$ko" ] || { echo "vm-packettest: no $ko (make module)" >&2; exit 2; }
 
@@ -40,15 +41,6 @@ if [ -n "$summary" ] && [ "$rc" -le 1 ]; then
 	# stderr after it: say it again, so that it is the last line.
 	[ "$rc" -eq 0 ] || echo "$summary"
 else
-	passed=$(grep -c '^ok ' "$log" || true)
-	failed=$(grep -c '^not ok ' "$log" || true)
-	case $rc in
-	124) why="the VM hung (timeout)" ;;
-	125) why="the VM crashed (panic or WARN) or never reported" ;;
-	*) why="run.py ended without its summary line (status $rc)"
-	   [ "$rc" -ne 0 ] || rc=1 ;;
-	esac
-	echo "not ok $((passed + failed + 1)) - vm-packettest # $why"
-	echo "$passed passed, $((failed + 1)) failed"
+	vm_no_summary vm-packettest "$log" "$rc" || rc=$?
 fi
 exit "$rc"

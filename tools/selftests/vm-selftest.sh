@@ -19,6 +19,7 @@ cd "$repo"
 [ $# -gt 0 ] || set -- --proto both
 
 "$repo/tools/deps.sh" vm
+. "$repo/tools/vm/no-summary.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/vm-selftest.XXXXXX")
 set +e
@@ -29,17 +30,7 @@ set -e
 
 log=$work/output.log
 if ! grep -Eq '^[0-9]+ passed, [0-9]+ failed$' "$log" 2>/dev/null; then
-	passed=$(grep -c '^ok ' "$log" 2>/dev/null || true)
-	failed=$(grep -c '^not ok ' "$log" 2>/dev/null || true)
-	n=$((${passed:-0} + ${failed:-0} + 1))
-	case $rc in
-	124) why="the VM hung (timeout)" ;;
-	125) why="the VM crashed (panic or WARN) or never reported" ;;
-	0) why="the runner printed no summary"; rc=1 ;;
-	*) why="run-vm.sh failed with status $rc" ;;
-	esac
-	echo "not ok $n - vm-selftest # $why; files in $work"
-	echo "${passed:-0} passed, $((${failed:-0} + 1)) failed"
+	vm_no_summary vm-selftest "$log" "$rc" "files in $work" || rc=$?
 	exit "$rc"
 fi
 if [ "$rc" -eq 0 ]; then
