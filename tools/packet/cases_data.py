@@ -487,6 +487,29 @@ def est_ack_after_timeout_from_snd_max(h):
     c.expect("A", seq=1 + 2 * MSS, ack=2)
 
 
+@case("RFC 6298 3, 5", rto_min_ms=300, retries2=6)
+def est_karn_no_sample_from_an_ack_covering_a_retransmission(h):
+    """RFC 6298 section 3 (Karn): an ACK that covers a retransmitted
+    segment gives no RTT sample, even for the later segment it also covers
+    that went only once.  Two segments, the first resent three times
+    (0.3 + 0.6 + 1.2 s), then one ACK for both: timing the second segment
+    would make the RTO about 2.4 s.  Without a sample the RTO stays at the
+    300 ms floor, so the next lost segment goes again well within 1.2 s."""
+    s, c = active_open(h)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    s.sendall(b"a" * 2 * MSS)
+    c.expect("A", seq=1, ack=1, length=MSS)
+    c.expect("A", seq=1 + MSS, ack=1, length=MSS)
+    for within in (1.0, 1.5, 2.5):
+        c.expect("A", seq=1, ack=1, length=MSS, within=within)
+    c.send("A", 1, 1 + 2 * MSS)         # both arrived: one cumulative ACK
+    s.sendall(b"b" * 100)
+    first = c.expect("A", seq=1 + 2 * MSS, ack=1, length=100)
+    again = c.expect("A", seq=1 + 2 * MSS, ack=1, length=100, within=3.0)
+    check(again.time - first.time < 1.2, "resent after %.2f s: the RTO grew "
+          "from an ambiguous sample" % (again.time - first.time))
+
+
 @case("RFC 9293 3.10.7.4")
 def est_unacceptable_acks_rate_limited(h):
     """RFC 9293 3.10.7.4, first: an unacceptable segment is answered with
