@@ -17,7 +17,7 @@ pkgs_build="make gcc libc6-dev linux-headers-amd64 libelf-dev kmod"
 # kunit.py ARCH=um builds a UML kernel: compiler, kbuild's flex/bison/bc,
 # libc headers to link the UML binary, xz to unpack linux-source-6.1
 pkgs_kunit="make gcc libc6-dev linux-source-6.1 python3 bc flex bison xz-utils"
-pkgs_vm="qemu-system-x86 busybox-static cpio linux-image-amd64 iproute2 python3 python3-scapy tshark kmod procps xz-utils coreutils util-linux"
+pkgs_vm="qemu-system-x86 busybox-static cpio linux-image-amd64 iproute2 python3 python3-scapy tshark ethtool kmod procps xz-utils coreutils util-linux"
 
 usage() {
 	echo "usage: $0 {build|kunit|vm|all}..." >&2

@@ -54,6 +54,9 @@ STATE_NAMES = {
     9: "LAST_ACK", 10: "LISTEN", 11: "CLOSING",
 }
 
+# header flags (RFC 9293 section 3.1), for tc filters on the flags byte
+FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
+
 MYTCP_SYSCTL = "/proc/sys/net/mytcp"
 CLONE_NEWNET = 0x40000000
 
@@ -280,29 +283,70 @@ def tc_filter(netns, match, action, direction="egress"):
         tc(netns, "filter", "del", "dev", dev, direction, "pref", pref, check=False)
 
 
-def drop_first(netns, flags, mask):
+def drop_first(netns, flags, mask, size=64):
     """Drop the first segment arriving at netns whose flags byte & mask == flags.
 
     Segments of the protocol under test only (IPv4 without options: the
     flags byte is at offset 33 of the IP header), dropped on netns's
     ingress.  A policer does it in the kernel, with no race against a
-    retransmission: its bucket of 64 bytes holds one segment without data
-    (40 to 60 bytes there, mytcp or TCP), which conforms and is dropped; the
-    bucket refills at 1 byte/s, so the like segments that follow within the
-    next 16 s exceed it and pass.  Context manager; yields the statistics
-    function of tc_filter()."""
+    retransmission: its bucket of `size` bytes holds one segment of up to
+    that length (the default, 64, one without data: 40 to 60 bytes there,
+    mytcp or TCP), which conforms and is dropped; the bucket refills at
+    1 byte/s, so a like segment that follows within the next minute exceeds
+    what is left and passes.  `size` must be under twice the length of the
+    segments to be dropped.  Context manager; yields the statistics function
+    of tc_filter()."""
     return tc_filter(
         netns, "match ip protocol %d 0xff match u8 0x%02x 0x%02x at 33"
         % (PROTO, flags, mask),
-        "police rate 8bit burst 64 conform-exceed ok/drop", "ingress")
+        "police rate 8bit burst %d conform-exceed ok/drop" % size, "ingress")
 
 
-def count_segments(netns, sport, dport):
-    """Count the segments from port sport to dport that netns sends.
+# a full-size segment on a 1500-byte link is 1024 to 2047 bytes long: the
+# IP total length (offset 2) & 0xfc00 == 0x0400
+FULL_SIZE_MATCH = "match u16 0x0400 0xfc00 at 2"
+MTU = 1500
 
-    Context manager; yields the statistics function of tc_filter()."""
-    return tc_filter(netns, "match ip protocol %d 0xff match ip sport %d 0xffff "
-                     "match ip dport %d 0xffff" % (PROTO, sport, dport), "ok")
+
+def no_tx_offload(netns):
+    """Turn off checksum offload (and so GSO) on netns's veth.
+
+    With it on, TCP hands veth segments whose checksum is still to be
+    computed (CHECKSUM_PARTIAL) and the receiver trusts them unchecked, so
+    a segment changed on the way would be taken as good.  Off, every
+    segment carries its real checksum and the receiver verifies it."""
+    run = subprocess.run(["ip", "netns", "exec", netns.name, "ethtool", "-K",
+                          link_of(netns), "tx", "off"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True, timeout=30)
+    if run.returncode != 0:
+        raise RuntimeError("ethtool -K tx off: %s" % run.stderr.strip())
+
+
+@contextlib.contextmanager
+def corrupt_first(netns, count):
+    """Change one payload byte of the first `count` full-size segments that
+    arrive at netns (ingress), so that their checksum fails.
+
+    One filter per segment, each with a policer as in drop_first(): its
+    bucket holds one segment of MTU bytes and refills at 10 bytes/s (one
+    more conforms only after 150 s; tc keeps the bucket as a time in a u32,
+    so a slower rate would overflow it).  A segment that conforms goes on
+    (pipe) to a pedit that inverts the byte at offset 100 of the IP packet,
+    which is payload under any header (at most 20 + 60 bytes); one that
+    exceeds goes on (continue) to the next filter, and past the last one
+    unchanged.  Inverting one byte changes the one's-complement sum by 0xff
+    or 0xff00, never by a multiple of 0xffff, so the checksum always
+    catches it.  The sender must not offload checksums (no_tx_offload()).
+    Yields a function returning the segments the filters changed."""
+    with contextlib.ExitStack() as stack:
+        # the burst is a bit over one segment and under two
+        picked = [stack.enter_context(tc_filter(
+            netns, "match ip protocol %d 0xff %s" % (PROTO, FULL_SIZE_MATCH),
+            "police rate 80bit burst %d conform-exceed continue/pipe "
+            "action pedit munge offset 100 u8 invert" % (MTU + 100), "ingress"))
+            for _ in range(count)]
+        yield lambda: sum(min(st()["packets"], 1) for st in picked)
 
 
 # ------------------------------------------------------------------- sockets
