@@ -119,7 +119,9 @@ static void mytcp_tw_ack(struct mytcp_tw *tw, struct net *net)
  * @listener: a listener on the port, found by the caller (or NULL)
  *
  * RFC 9293 section 3.10.7.4: the only thing expected is a retransmission of
- * the peer's FIN: acknowledge it and restart the 2*MSL timer.  A RST does
+ * the peer's FIN: acknowledge it and restart the 2*MSL timer.  Any other
+ * FIN is not that one and restarts nothing: like other segments that take
+ * sequence space it gets an ACK.  A RST does
  * not end TIME_WAIT (RFC 1337, "TIME-WAIT assassination").  A SYN beyond the
  * old sequence space may open a new incarnation (RFC 1122 section
  * 4.2.2.13, RFC 6191), but only when a listener is there to take it: the
@@ -141,13 +143,24 @@ bool mytcp_tw_rcv(struct mytcp_tw *tw, struct sk_buff *skb,
 	if (listener &&
 	    (cb->flags & (TCPHDR_SYN | TCPHDR_ACK)) == TCPHDR_SYN &&
 	    mytcp_seq_after(cb->seq, tw->rcv_nxt)) {
-		if (timer_delete(&tw->timer))
+		/*
+		 * Shut the timer down, not just delete it: a FIN on another
+		 * CPU, holding its own reference, must not re-arm it on an
+		 * entry about to be freed.  Whoever stopped a pending timer
+		 * unlinks; a handler already running unlinks by itself.
+		 */
+		if (timer_shutdown(&tw->timer))
 			mytcp_tw_unlink(tw);
 		return true;
 	}
-	if (cb->flags & TCPHDR_FIN) {
-		mod_timer(&tw->timer, jiffies + mytcp_tw_len(net));
+	if ((cb->flags & TCPHDR_FIN) && cb->end_seq == tw->rcv_nxt) {
+		/*
+		 * The peer's FIN again (it ends at RCV.NXT): acknowledge it and
+		 * restart the 2*MSL timeout.  Only a timer still pending is
+		 * restarted: once it fired or was shut down the entry is going.
+		 */
 		tw->expires = jiffies + mytcp_tw_len(net);
+		mod_timer_pending(&tw->timer, tw->expires);
 		mytcp_tw_ack(tw, net);
 		goto drop;
 	}
