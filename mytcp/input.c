@@ -609,16 +609,10 @@ int mytcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 }
 
-/**
- * mytcp_deliver - hand a segment to a socket, or to its backlog if busy
- * @sk: the socket, referenced by the caller
- * @skb: the segment; consumed
- *
- * Called with BHs off (softirq, or mytcp_backlog_rcv()).
- */
-void mytcp_deliver(struct sock *sk, struct sk_buff *skb)
+static void mytcp_deliver_locking(struct sock *sk, struct sk_buff *skb,
+				  int subclass)
 {
-	bh_lock_sock_nested(sk);
+	spin_lock_nested(&sk->sk_lock.slock, subclass);
 	if (!sock_owned_by_user(sk)) {
 		mytcp_do_rcv(sk, skb);
 	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
@@ -627,6 +621,32 @@ void mytcp_deliver(struct sock *sk, struct sk_buff *skb)
 		kfree_skb(skb);
 	}
 	bh_unlock_sock(sk);
+}
+
+/**
+ * mytcp_deliver - hand a segment to a socket, or to its backlog if busy
+ * @sk: the socket, referenced by the caller; no other socket is locked
+ * @skb: the segment; consumed
+ *
+ * Called with BHs off (softirq, or mytcp_backlog_rcv()).
+ */
+void mytcp_deliver(struct sock *sk, struct sk_buff *skb)
+{
+	mytcp_deliver_locking(sk, skb, 0);
+}
+
+/**
+ * mytcp_deliver_child - mytcp_deliver() for a child of a locked listener
+ * @child: the child socket, referenced by the caller
+ * @skb: the segment; consumed
+ *
+ * The listener's lock is held, and both locks are of one lockdep class:
+ * the child's is taken one level down (SINGLE_DEPTH_NESTING), as
+ * everywhere else a child is locked under its listener.
+ */
+void mytcp_deliver_child(struct sock *child, struct sk_buff *skb)
+{
+	mytcp_deliver_locking(child, skb, SINGLE_DEPTH_NESTING);
 }
 
 static enum mytcp_mib_field mytcp_hdr_drop_reason(enum mytcp_hdr_verdict v)

@@ -520,7 +520,7 @@ void mytcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 	child = mytcp_lookup_established(sock_net(sk), iph->daddr, th->dest,
 					 iph->saddr, th->source);
 	if (child) {
-		mytcp_deliver(child, skb);
+		mytcp_deliver_child(child, skb);
 		sock_put(child);
 		return;
 	}

@@ -471,6 +471,7 @@ int mytcp_do_rcv(struct sock *sk, struct sk_buff *skb);
 void mytcp_rtt_measured(struct sock *sk, u64 rtt_us);
 int mytcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 void mytcp_deliver(struct sock *sk, struct sk_buff *skb);
+void mytcp_deliver_child(struct sock *child, struct sk_buff *skb);
 void mytcp_drop(const struct net *net, const struct sk_buff *skb,
 		enum mytcp_mib_field reason);
 
