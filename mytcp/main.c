@@ -38,6 +38,7 @@ static const char *const mytcp_mib_names[MYTCP_MIB_MAX] = {
 	[MYTCP_MIB_CHALLENGEACKS]		= "ChallengeAcks",
 	[MYTCP_MIB_CHALLENGEACKS_LIMITED]	= "ChallengeAcksLimited",
 	[MYTCP_MIB_OOW_ACKS_LIMITED]		= "OutOfWindowAcksLimited",
+	[MYTCP_MIB_CHALLENGEACKS_SKIPPED]	= "ChallengeAcksSkipped",
 	[MYTCP_MIB_WINPROBES]			= "WinProbes",
 	[MYTCP_MIB_SYNCOOKIES_SENT]		= "SyncookiesSent",
 	[MYTCP_MIB_SYNCOOKIES_RECV]		= "SyncookiesRecv",

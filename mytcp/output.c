@@ -628,9 +628,13 @@ void mytcp_send_dupack(struct sock *sk, u32 seg_len)
  * mytcp_challenge_ack_allowed - may one more challenge ACK go out?
  * @net: the namespace
  *
- * At most net.mytcp.challenge_ack_limit per second per namespace (RFC
- * 5961 section 7), so challenge ACKs cannot be used to flood.  Counts
- * ChallengeAcks or ChallengeAcksLimited.
+ * RFC 5961 section 7: challenge ACKs are limited, so they cannot be used
+ * to flood.  Each second has a budget of net.mytcp.challenge_ack_limit / 2
+ * plus a random share of it (up to 1.5 times the limit): a fixed count
+ * would be a side channel, since an off-path attacker who exhausts it can
+ * tell from the ACKs it still sees how many a connection it guessed at
+ * spent (CVE-2016-5696, "Off-Path TCP Exploits").  Counts ChallengeAcks or
+ * ChallengeAcksLimited.
  *
  * Return: true if the caller should send it.
  */
@@ -640,11 +644,13 @@ bool mytcp_challenge_ack_allowed(struct net *net)
 	unsigned long now = jiffies / HZ;
 
 	if (READ_ONCE(mn->challenge_second) != now) {
+		u32 limit = max(READ_ONCE(mn->challenge_ack_limit), 1);
+
 		WRITE_ONCE(mn->challenge_second, now);
-		atomic_set(&mn->challenge_count, 0);
+		atomic_set(&mn->challenge_count,
+			   limit / 2 + prandom_u32_max(limit));
 	}
-	if (atomic_inc_return(&mn->challenge_count) >
-	    READ_ONCE(mn->challenge_ack_limit)) {
+	if (atomic_dec_if_positive(&mn->challenge_count) < 0) {
 		mytcp_inc_stats(net, MYTCP_MIB_CHALLENGEACKS_LIMITED);
 		return false;
 	}
@@ -659,13 +665,27 @@ bool mytcp_challenge_ack_allowed(struct net *net)
  * A RST in the window but not at RCV.NXT, a SYN in a synchronized state
  * or an ACK outside [SND.UNA - MAX.SND.WND, SND.NXT] is answered with an
  * ACK naming what we expect: a real peer then sends the exact segment, a
- * blind attacker learns nothing.  Rate-limited by
+ * blind attacker learns nothing.  Each connection answers at most once per
+ * MYTCP_OOW_ACK_MS, shared with mytcp_send_dupack() (the others count in
+ * ChallengeAcksSkipped); that per-connection limit comes first, so a flood
+ * at one connection does not spend the namespace's budget of
  * mytcp_challenge_ack_allowed().
  */
 void mytcp_send_challenge_ack(struct sock *sk)
 {
-	if (mytcp_challenge_ack_allowed(sock_net(sk)))
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	unsigned long now = jiffies;
+
+	if (msk->oow_ack_stamp &&
+	    time_before(now, msk->oow_ack_stamp +
+				msecs_to_jiffies(MYTCP_OOW_ACK_MS))) {
+		mytcp_inc_stats(sock_net(sk), MYTCP_MIB_CHALLENGEACKS_SKIPPED);
+		return;
+	}
+	if (mytcp_challenge_ack_allowed(sock_net(sk))) {
+		msk->oow_ack_stamp = now ?: 1;
 		mytcp_send_ack(sk);
+	}
 }
 
 /**

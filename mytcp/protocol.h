@@ -163,7 +163,8 @@ struct mytcp_request {
  * @keepalive_probes: keepalive probes sent without an answer
  * @rcv_tstamp: jiffies when the last segment arrived
  * @oow_ack_stamp: jiffies when we last answered an unacceptable bare
- *	segment with an ACK; 0 before the first
+ *	segment, or a suspicious one (challenge ACK), with an ACK; 0 before
+ *	the first
  * @backoff: retransmission timer expiries in a row
  * @rtt: RFC 6298 state
  * @cc: congestion control state (cwnd, ssthresh, recovery)
@@ -302,6 +303,7 @@ enum mytcp_mib_field {
 	MYTCP_MIB_CHALLENGEACKS,
 	MYTCP_MIB_CHALLENGEACKS_LIMITED,
 	MYTCP_MIB_OOW_ACKS_LIMITED,
+	MYTCP_MIB_CHALLENGEACKS_SKIPPED,
 	MYTCP_MIB_WINPROBES,
 	MYTCP_MIB_SYNCOOKIES_SENT,
 	MYTCP_MIB_SYNCOOKIES_RECV,
@@ -345,7 +347,7 @@ enum mytcp_mib_field {
  * @keepalive_probes: unanswered probes before the connection is dropped,
  *	without TCP_KEEPCNT
  * @challenge_second: the second @challenge_count counts in
- * @challenge_count: challenge ACKs sent in @challenge_second
+ * @challenge_count: challenge ACKs still allowed in @challenge_second
  * @sysctl_hdr: the net.mytcp sysctl table of this namespace
  * @mib: counters, per CPU
  */

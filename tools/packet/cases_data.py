@@ -278,6 +278,35 @@ def est_rst_in_window_challenge_ack(h):
     c.expect_state("ESTABLISHED")
 
 
+@case("RFC 5961 7, RFC 9293 3.10.7.4 (RST)")
+def est_challenge_acks_limited_per_connection(h):
+    """RFC 5961 section 7: challenge ACKs are rate-limited, first per
+    connection: of two in-window RSTs back to back only the first is
+    answered (one ACK per 500 ms per connection, as TCP's
+    tcp_invalid_ratelimit); the second counts in ChallengeAcksSkipped and
+    spends nothing of the namespace's budget.  After the interval a RST is
+    answered again."""
+    ls, s, c = passive_open(h)
+    before = h.stats()
+    c.send("R", 1000)
+    c.expect("A", seq=1, ack=1)
+    answered = time.monotonic()
+    c.send("R", 2000)
+    c.expect_nothing(within=0.3)
+    after = h.stats()
+    check(after["ChallengeAcksSkipped"] - before["ChallengeAcksSkipped"] == 1,
+          "ChallengeAcksSkipped moved by %d, wanted 1"
+          % (after["ChallengeAcksSkipped"] - before["ChallengeAcksSkipped"]))
+    check(after["ChallengeAcks"] - before["ChallengeAcks"] == 1,
+          "ChallengeAcks moved by %d, wanted 1"
+          % (after["ChallengeAcks"] - before["ChallengeAcks"]))
+    # the rule is a time: let the 500 ms since the first answer pass
+    time.sleep(max(0.0, answered + 0.6 - time.monotonic()))
+    c.send("R", 3000)
+    c.expect("A", seq=1, ack=1)
+    c.expect_state("ESTABLISHED")
+
+
 @case("RFC 9293 3.10.7.4 (RST), RFC 5961 3.2")
 def est_rst_out_of_window_dropped(h):
     """RFC 9293 3.10.7.4, second, check 1 (RFC 5961 3.2): "If the RST bit
