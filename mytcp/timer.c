@@ -186,25 +186,33 @@ static void mytcp_rtx_timer(struct timer_list *t)
 		/*
 		 * Persist: the peer's window is zero.  Probe for as long as
 		 * the peer answers (RFC 9293 section 3.8.6.1); only probes
-		 * that go unanswered count towards giving up.
+		 * that go unanswered count towards giving up.  Not for an
+		 * orphan: no program will ever be told the window opened, and
+		 * a peer that keeps it shut would hold the socket and its
+		 * queue forever.  Its probes, answered or not, stop at its
+		 * retry limit (net.mytcp.orphan_retries), as TCP's do.
 		 */
+		if (sock_flag(sk, SOCK_DEAD) &&
+		    msk->backoff >= mytcp_retry_limit(sk))
+			goto give_up;
 		if (msk->backoff < 16)
 			msk->backoff++;
 		mytcp_send_probe(sk);
 		mytcp_arm_rtx(sk);
 		goto out;
 	}
-	if (msk->backoff >= mytcp_retry_limit(sk)) {
-		/* give up: the user sees ETIMEDOUT (RFC 9293 section 3.8.3) */
-		WRITE_ONCE(sk->sk_err, ETIMEDOUT);
-		if (!sock_flag(sk, SOCK_DEAD))
-			sk_error_report(sk);
-		mytcp_done(sk);
-		goto out;
-	}
+	if (msk->backoff >= mytcp_retry_limit(sk))
+		goto give_up;
 	msk->backoff++;
 	mytcp_retransmit_head(sk);
 	mytcp_arm_rtx(sk);
+	goto out;
+give_up:
+	/* the user sees ETIMEDOUT (RFC 9293 section 3.8.3) */
+	WRITE_ONCE(sk->sk_err, ETIMEDOUT);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk_error_report(sk);
+	mytcp_done(sk);
 out:
 	bh_unlock_sock(sk);
 	sock_put(sk);

@@ -204,6 +204,29 @@ def fw1_orphan_gives_up_after_orphan_retries(h):
     check(c.state() == CLOSED, "still %s after orphan_retries" % c.state())
 
 
+@case("RFC 9293 3.8.6.1, 3.10.8", rto_min_ms=300, retries2=6, orphan_retries=2)
+def fw1_orphan_zero_window_gives_up(h):
+    """RFC 9293 3.8.6.1 has a sender probe a zero window for as long as the
+    receiver answers; an orphan has no program left to wait for, and a
+    peer that answers every probe with a closed window would hold it (and
+    its queue) forever.  Its probes stop at net.mytcp.orphan_retries,
+    answered or not: here three, then the connection is gone."""
+    s, c = active_open(h)
+    c.send("A", 1, 1, win=0)
+    s.sendall(b"p" * 100)
+    s.close()
+    probes = 0
+    while probes < 10:
+        seg = c.next(6.0)
+        if seg is None:
+            break
+        probes += 1
+        c.send("A", 1, 1, win=0)        # still closed
+    check(probes <= 3, "%d probes answered with a closed window: the "
+          "orphan did not give up" % probes)
+    check(c.state() == CLOSED, "still %s after orphan_retries" % c.state())
+
+
 @case("RFC 9293 3.6, RFC 1122 4.2.2.13")
 def fw1_data_after_close_gets_rst(h):
     """RFC 9293 3.6 (RFC 1122 4.2.2.13): "if new data is received after
