@@ -273,6 +273,16 @@ static void mytcp_fin(struct sock *sk)
 	}
 }
 
+/*
+ * A segment passed the checks that a blind sender cannot: the peer is
+ * alive, for keepalive and the persist timer.
+ */
+static void mytcp_peer_alive(struct mytcp_sock *msk)
+{
+	msk->rcv_tstamp = jiffies;
+	msk->keepalive_probes = 0;
+}
+
 /* RFC 9293 section 3.10.7.3: a segment arrives in SYN-SENT. */
 static void mytcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 {
@@ -298,6 +308,7 @@ static void mytcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 	if (!(cb->flags & TCPHDR_SYN))
 		goto drop;
 
+	mytcp_peer_alive(msk);
 	msk->irs = cb->seq;
 	msk->rcv_nxt = cb->seq + 1;
 	msk->copied_seq = msk->rcv_nxt;
@@ -456,6 +467,12 @@ static void mytcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		mytcp_send_challenge_ack(sk);
 		goto drop;
 	}
+	/*
+	 * The segment passed the sequence and ACK checks: the peer is alive
+	 * (keepalive, the persist timer).  Anyone can send a segment that
+	 * fails them, so those say nothing.
+	 */
+	mytcp_peer_alive(msk);
 	if (mytcp_ack_acceptable(msk->snd_una, msk->snd_max, cb->ack)) {
 		mytcp_ack_advance(sk, cb->ack);
 	} else if (cb->ack == msk->snd_una && cb->end_seq == cb->seq &&
@@ -573,11 +590,6 @@ int mytcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 		kfree_skb(skb);
 		return 0;
 	}
-	if (sk->sk_state != TCP_LISTEN) {
-		mytcp_sk(sk)->rcv_tstamp = jiffies;
-		mytcp_sk(sk)->keepalive_probes = 0;
-	}
-
 	switch (sk->sk_state) {
 	case TCP_LISTEN:
 		mytcp_listen_rcv(sk, skb);

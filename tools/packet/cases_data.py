@@ -390,6 +390,27 @@ def est_keepalive_probes_then_gives_up(h):
     keepalive_probe_then_timeout(h, s, c)
 
 
+@case("RFC 9293 3.8.4, RFC 5961 3.2")
+def est_keepalive_not_fooled_by_blind_segments(h):
+    """RFC 9293 3.8.4: keep-alive probes a connection that has been idle;
+    a segment that fails the sequence check (here a RST outside the window,
+    which anyone can send: RFC 5961 3.2 drops it silently) proves nothing
+    about the peer and must not count as traffic.  With such RSTs every
+    0.3 s the probe still comes after 1 s."""
+    s, c = active_open(h)
+    keepalive_on(s)
+    deadline = time.monotonic() + 3.0
+    probe = None
+    while probe is None and time.monotonic() < deadline:
+        c.send("R", 1 + 100000)
+        seg = c.next(0.3)
+        if seg is not None and c.rel_seq(seg) == 0:
+            probe = seg
+    check(probe is not None, "no keep-alive probe within 3 s of blind RSTs")
+    check(wait_for(lambda: c.state() == CLOSED, within=4.0),
+          "still %s after an unanswered probe" % c.state())
+
+
 @case("RFC 9293 3.8.4")
 def est_keepalive_set_before_connect(h):
     """RFC 9293 3.8.4: as est_keepalive_probes_then_gives_up, but with
