@@ -172,8 +172,9 @@ def connect_net_unreachable():
 @test(timeout=60)
 def established_unreachable_is_soft():
     """On an established connection ICMP host unreachable is a soft error
-    (RFC 1122 4.2.3.9, RFC 5927): the connection lives, SO_ERROR stays 0,
-    and the data goes through once the route is back."""
+    (RFC 1122 4.2.3.9, RFC 5927): the connection lives, and the data goes
+    through once the route is back.  SO_ERROR shows the soft error
+    (EHOSTUNREACH) once and clears it, as for TCP; recv() does not fail."""
     a, r, b = lib.routed_path(PATH_MTU)
     c, s = path_pair()
     before = lib.counters(a)
@@ -182,7 +183,12 @@ def established_unreachable_is_soft():
         c.sendall(b"x" * 1000)
         # R answers the segment (and its retransmissions) with ICMP
         time.sleep(1.5)
-        assert c.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0
+        err = c.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        assert err == errno.EHOSTUNREACH, "SO_ERROR %d, not EHOSTUNREACH" % err
+        err = c.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        assert err == 0, "SO_ERROR %d when read again, not 0" % err
+        sp = c.getsockname()[1]
+        lib.wait_state(a, sp, c.getpeername()[1], lib.ESTABLISHED, 1)
     finally:
         lib.ip_batch(["route replace %s/32 dev rb mtu %d"
                       % (lib.PATH_B, PATH_MTU)], r)
