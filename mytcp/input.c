@@ -106,6 +106,8 @@ static void mytcp_ack_advance(struct sock *sk, u32 ack)
 		freed = true;
 	}
 	msk->snd_una = ack;
+	/* the path works: forget an ICMP error kept for a timeout (icmp.c) */
+	WRITE_ONCE(sk->sk_err_soft, 0);
 	if (mytcp_seq_after(ack, msk->snd_nxt))
 		msk->snd_nxt = ack;
 	msk->backoff = 0;
@@ -784,20 +786,5 @@ bad_header:
 	mytcp_drop(net, skb, mytcp_hdr_drop_reason(verdict));
 discard:
 	kfree_skb(skb);
-	return 0;
-}
-
-/**
- * mytcp_v4_err - ICMP error for a segment we sent
- * @skb: the ICMP message
- * @info: its info field
- *
- * Errors are not acted upon yet: the retransmission timer recovers from
- * what they report.
- *
- * Return: 0.
- */
-int mytcp_v4_err(struct sk_buff *skb, u32 info)
-{
 	return 0;
 }

@@ -243,7 +243,10 @@ static void mytcp_req_init(struct sock *sk, struct sk_buff *skb,
 	req->wscale_ok = wscale_ok;
 	req->snd_wscale = wscale;
 	req->dif = inet_iif(skb);
-	advmss = skb->dev->mtu - sizeof(struct iphdr) - sizeof(struct tcphdr);
+	/* from the route back to the peer, not the device the SYN came on */
+	advmss = mytcp_path_advmss(sock_net(sk), iph->daddr, iph->saddr,
+				   th->dest, th->source, sk->sk_bound_dev_if,
+				   skb->dev->mtu);
 	if (msk->user_mss)
 		advmss = min_t(u16, advmss, msk->user_mss);
 	req->advmss = advmss;

@@ -56,6 +56,15 @@ static const char *const mytcp_mib_names[MYTCP_MIB_MAX] = {
 	[MYTCP_MIB_DROP_MEMORY]			= "DropMemory",
 	[MYTCP_MIB_MEMORY_PRESSURES]		= "MemoryPressures",
 	[MYTCP_MIB_DROP_OTHER]			= "DropOther",
+	[MYTCP_MIB_ICMP_BAD]			= "IcmpBadQuote",
+	[MYTCP_MIB_ICMP_NO_SOCKET]		= "IcmpNoConnection",
+	[MYTCP_MIB_ICMP_OUT_OF_WINDOW]		= "IcmpOutOfWindow",
+	[MYTCP_MIB_ICMP_IGNORED]		= "IcmpIgnored",
+	[MYTCP_MIB_ICMP_FRAG_NEEDED]		= "InIcmpFragNeeded",
+	[MYTCP_MIB_ICMP_DEFERRED]		= "IcmpDeferred",
+	[MYTCP_MIB_PMTU_UPDATES]		= "PmtuUpdates",
+	[MYTCP_MIB_ICMP_HARD_ERRORS]		= "IcmpHardErrors",
+	[MYTCP_MIB_ICMP_SOFT_ERRORS]		= "IcmpSoftErrors",
 };
 
 /**

@@ -324,12 +324,20 @@ unsigned int mytcp_size_goal(const struct mytcp_sock *msk)
 	return min_t(unsigned int, msk->mss, cap);
 }
 
-/*
- * Cut an unsent skb so that its first @len bytes fit the window; the rest
- * becomes a new skb right after it.  Unsent skbs have no clones, and ours
- * are linear, so this is a copy of the tail.
+/**
+ * mytcp_split_skb - cut a write queue skb after its first @len bytes
+ * @sk: the socket, locked
+ * @skb: the skb, linear, longer than @len
+ * @len: bytes it keeps; the rest becomes a new skb right after it
+ *
+ * For an unsent skb, so that a first part fits the window; for a sent one
+ * too, when a smaller path MTU needs smaller segments (icmp.c).  Ours are
+ * linear, so this is a copy of the tail; a clone still in flight keeps
+ * its own length, and the shared data is only read.
+ *
+ * Return: 0, or -ENOMEM (nothing changed).
  */
-static int mytcp_split_skb(struct sock *sk, struct sk_buff *skb, u32 len)
+int mytcp_split_skb(struct sock *sk, struct sk_buff *skb, u32 len)
 {
 	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
 	struct sk_buff *tail;

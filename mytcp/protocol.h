@@ -182,6 +182,9 @@ struct mytcp_request {
  * @last_cookie: jiffies when this listener last sent a SYN cookie
  * @accept_node: a child's link in its listener's @accept_queue
  * @listen_timer: SYN+ACK retransmission for the SYN queue, listener only
+ * @mtu_info: the MTU of the last ICMP "fragmentation needed" (icmp.c)
+ * @deferred: MYTCP_DEFER_* work an ICMP left for release_sock(), when a
+ *	process owned the socket (atomic bit operations: set in softirq)
  *
  * Everything below @inet is protected by the socket lock: lock_sock() in
  * process context, bh_lock_sock() in softirq (DESIGN.md section 5).
@@ -246,7 +249,13 @@ struct mytcp_sock {
 	unsigned long last_cookie;
 	struct list_head accept_node;
 	struct timer_list listen_timer;
+
+	u32 mtu_info;
+	unsigned long deferred;
 };
+
+/* bits of mytcp_sock.deferred: work for mytcp_release_cb() */
+#define MYTCP_DEFER_MTU_REDUCED	0
 
 static inline struct mytcp_sock *mytcp_sk(const struct sock *sk)
 {
@@ -321,6 +330,15 @@ enum mytcp_mib_field {
 	MYTCP_MIB_DROP_MEMORY,
 	MYTCP_MIB_MEMORY_PRESSURES,
 	MYTCP_MIB_DROP_OTHER,
+	MYTCP_MIB_ICMP_BAD,
+	MYTCP_MIB_ICMP_NO_SOCKET,
+	MYTCP_MIB_ICMP_OUT_OF_WINDOW,
+	MYTCP_MIB_ICMP_IGNORED,
+	MYTCP_MIB_ICMP_FRAG_NEEDED,
+	MYTCP_MIB_ICMP_DEFERRED,
+	MYTCP_MIB_PMTU_UPDATES,
+	MYTCP_MIB_ICMP_HARD_ERRORS,
+	MYTCP_MIB_ICMP_SOFT_ERRORS,
 	MYTCP_MIB_MAX
 };
 
@@ -458,6 +476,7 @@ void mytcp_send_ack_reply(struct net *net, __be32 saddr, __be32 daddr,
 int mytcp_queue_syn(struct sock *sk, u8 flags);
 void mytcp_send_fin(struct sock *sk);
 void mytcp_send_synack(struct sock *listener, struct mytcp_request *req);
+int mytcp_split_skb(struct sock *sk, struct sk_buff *skb, u32 len);
 void mytcp_retransmit_head(struct sock *sk);
 void mytcp_send_probe(struct sock *sk);
 void mytcp_window_opened(struct sock *sk);
@@ -468,7 +487,6 @@ u32 mytcp_receive_space(const struct sock *sk);
 
 /* input.c */
 int mytcp_v4_rcv(struct sk_buff *skb);
-int mytcp_v4_err(struct sk_buff *skb, u32 info);
 int mytcp_do_rcv(struct sock *sk, struct sk_buff *skb);
 void mytcp_rtt_measured(struct sock *sk, u64 rtt_us);
 int mytcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
@@ -476,6 +494,13 @@ void mytcp_deliver(struct sock *sk, struct sk_buff *skb);
 void mytcp_deliver_child(struct sock *child, struct sk_buff *skb);
 void mytcp_drop(const struct net *net, const struct sk_buff *skb,
 		enum mytcp_mib_field reason);
+
+/* icmp.c: ICMP errors and path MTU */
+int mytcp_v4_err(struct sk_buff *skb, u32 info);
+void mytcp_mtu_reduced(struct sock *sk);
+void mytcp_release_cb(struct sock *sk);
+u16 mytcp_path_advmss(struct net *net, __be32 laddr, __be32 raddr,
+		      __be16 lport, __be16 rport, int oif, u32 dev_mtu);
 
 /* listen.c */
 int mytcp_listen_start(struct sock *sk, int backlog);

@@ -915,6 +915,7 @@ struct proto mytcp_prot = {
 	.sendmsg	= mytcp_sendmsg,
 	.recvmsg	= mytcp_recvmsg,
 	.backlog_rcv	= mytcp_backlog_rcv,
+	.release_cb	= mytcp_release_cb,
 	.get_port	= mytcp_get_port,
 	.obj_size	= sizeof(struct mytcp_sock),
 	.no_autobind	= true,

@@ -208,8 +208,11 @@ static void mytcp_rtx_timer(struct timer_list *t)
 	mytcp_arm_rtx(sk);
 	goto out;
 give_up:
-	/* the user sees ETIMEDOUT (RFC 9293 section 3.8.3) */
-	WRITE_ONCE(sk->sk_err, ETIMEDOUT);
+	/*
+	 * the user sees ETIMEDOUT (RFC 9293 section 3.8.3), or the ICMP
+	 * error kept for this moment (icmp.c), as TCP
+	 */
+	WRITE_ONCE(sk->sk_err, READ_ONCE(sk->sk_err_soft) ?: ETIMEDOUT);
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk_error_report(sk);
 	mytcp_done(sk);

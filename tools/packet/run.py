@@ -29,6 +29,7 @@ import cases_open                                   # noqa: E402,F401
 import cases_data                                   # noqa: E402,F401
 import cases_close                                  # noqa: E402,F401
 import cases_header                                 # noqa: E402,F401
+import cases_icmp                                   # noqa: E402,F401
 
 
 def ensure_module():

@@ -192,6 +192,85 @@ def del_netpair():
     _pair = None
 
 
+# the routed path: A - R - B, two /24s, R forwarding between them
+PATH_A = "10.0.1.1"
+PATH_RA = "10.0.1.254"
+PATH_RB = "10.0.2.254"
+PATH_B = "10.0.2.2"
+_routed = None
+_routed_saved = {}
+ERROR_COST = "/proc/sys/net/ipv4/route/error_cost"
+
+
+def routed_path(mtu=1280):
+    """The process's routed path (A, R, B), created on first use.
+
+    A (10.0.1.1 on "pa") and B (10.0.2.2 on "pb") are two hosts with a
+    default route through the router R (10.0.1.254 on "ra", 10.0.2.254 on
+    "rb"; ip_forward=1).  Every device keeps the MTU of 1500, so each host
+    announces an MSS of 1460; what is narrow is the path through R: R
+    forwards at most @mtu bytes towards either host (a route MTU on R, as a
+    tunnel or a narrower link beyond R would impose).  A datagram bigger
+    than that with DF set is dropped by R with an ICMP "fragmentation
+    needed" that names @mtu (RFC 1191); one without DF is fragmented.
+    Were the narrow MTU on the devices of the R-B link instead, B would
+    announce the smaller MSS in its SYN and the path would never carry a
+    segment too big for it.  Removed at exit."""
+    global _routed
+    if _routed:
+        return _routed
+    tag = "st%d" % os.getpid()
+    a, r, b = (Netns(tag + "pa", PATH_A), Netns(tag + "pr", PATH_RA),
+               Netns(tag + "pb", PATH_B))
+    ip_batch(["netns add " + n.name for n in (a, r, b)])
+    ip_batch(["link add pa netns %s type veth peer name ra netns %s"
+              % (a.name, r.name),
+              "link add pb netns %s type veth peer name rb netns %s"
+              % (b.name, r.name)])
+    ip_batch(["link set lo up", "addr add %s/24 dev pa" % PATH_A,
+              "link set pa up", "route add default via %s" % PATH_RA], a)
+    ip_batch(["link set lo up", "addr add %s/24 dev pb" % PATH_B,
+              "link set pb up", "route add default via %s" % PATH_RB], b)
+    ip_batch(["link set lo up", "addr add %s/24 dev ra" % PATH_RA,
+              "addr add %s/24 dev rb" % PATH_RB, "link set ra up",
+              "link set rb up",
+              "route add %s/32 dev ra mtu %d" % (PATH_A, mtu),
+              "route add %s/32 dev rb mtu %d" % (PATH_B, mtu)], r)
+    for n in (a, r, b):
+        n.open()
+    write_sysctl("/proc/sys/net/ipv4/ip_forward", 1, r)
+    # R answers every packet it cannot forward: no ICMP rate limits (the
+    # one of "unreachable" routes, route/error_cost, is global)
+    write_sysctl("/proc/sys/net/ipv4/icmp_ratelimit", 0, r)
+    _routed_saved["error_cost"] = read_sysctl(ERROR_COST)
+    write_sysctl(ERROR_COST, 0)
+    _routed = (a, r, b)
+    return _routed
+
+
+def forget_pmtu(netnss):
+    """Flush the route caches of netnss, and with them the path MTUs learnt
+    from ICMP (route/flush also drops the exceptions)."""
+    for n in netnss:
+        write_sysctl("/proc/sys/net/ipv4/route/flush", 1, n)
+
+
+def del_routed_path():
+    global _routed
+    if not _routed:
+        return
+    left = settle((_routed[0], _routed[2]))
+    if left:
+        diag("still closing when the namespaces went: %s" % left)
+    for n in _routed:
+        if n.fd is not None:
+            os.close(n.fd)
+        ip("netns", "del", n.name, check=False)
+    if "error_cost" in _routed_saved:
+        write_sysctl(ERROR_COST, _routed_saved.pop("error_cost"))
+    _routed = None
+
+
 def new_netns(name):
     """An extra namespace with lo up (the caller deletes it)."""
     n = Netns("st%d%s" % (os.getpid(), name), "127.0.0.1")
@@ -823,3 +902,4 @@ def main():
                 close_all()
     finally:
         del_netpair()
+        del_routed_path()
