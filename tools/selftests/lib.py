@@ -428,6 +428,14 @@ def corrupt_first(netns, count):
         yield lambda: sum(min(st()["packets"], 1) for st in picked)
 
 
+def count_segments(netns, sport, dport):
+    """Count the segments from port sport to dport that netns sends.
+
+    Context manager; yields the statistics function of tc_filter()."""
+    return tc_filter(netns, "match ip protocol %d 0xff match ip sport %d 0xffff "
+                     "match ip dport %d 0xffff" % (PROTO, sport, dport), "ok")
+
+
 # ------------------------------------------------------------------- sockets
 
 _open_socks = []
