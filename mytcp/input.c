@@ -12,6 +12,7 @@
 #include <linux/ip.h>
 #include <net/ip.h>
 #include <net/route.h>
+#include <net/xfrm.h>
 
 #include "protocol.h"
 #include "trace.h"
@@ -748,6 +749,10 @@ int mytcp_v4_rcv(struct sk_buff *skb)
 	tw = mytcp_lookup_tw(net, iph->daddr, th->dest, iph->saddr,
 			     th->source);
 	if (tw) {
+		if (!xfrm4_policy_check(NULL, XFRM_POLICY_IN, skb)) {
+			mytcp_tw_put(tw);
+			goto policy_drop;
+		}
 		/*
 		 * RFC 9293 section 3.10.7.4 (TIME-WAIT) with RFC 6191's reuse:
 		 * a new SYN may end TIME_WAIT only for a listener to take it,
@@ -771,14 +776,30 @@ int mytcp_v4_rcv(struct sk_buff *skb)
 		goto deliver;
 
 	/* RFC 9293 section 3.10.7.1: no connection, answer with a RST */
+	if (!xfrm4_policy_check(NULL, XFRM_POLICY_IN, skb))
+		goto policy_drop;
 	mytcp_drop(net, skb, MYTCP_MIB_DROP_NO_SOCKET);
 	mytcp_send_reset_reply(net, skb);
 	kfree_skb(skb);
 	return 0;
 
 deliver:
+	/*
+	 * The protocol is registered with no_policy, so IP leaves the IPsec
+	 * inbound policy check to us: a segment that should have come
+	 * protected (or by another path) goes no further.
+	 */
+	if (!xfrm4_policy_check(sk, XFRM_POLICY_IN, skb)) {
+		sock_put(sk);
+		goto policy_drop;
+	}
 	mytcp_deliver(sk, skb);
 	sock_put(sk);
+	return 0;
+
+policy_drop:
+	mytcp_drop(net, skb, MYTCP_MIB_DROP_POLICY);
+	kfree_skb(skb);
 	return 0;
 
 bad_header:

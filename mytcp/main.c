@@ -3,9 +3,10 @@
  * mytcp: registration with the inet layer, and per-namespace state
  * (DESIGN.md section 2).
  *
- * Order on load: tables, proto_register(), inet_register_protosw(),
- * register_pernet_subsys(), inet_add_protocol() last, so no segment
- * arrives before everything it needs exists.  Unload is the exact reverse.
+ * Order on load: tables, proto_register(), register_pernet_subsys(),
+ * inet_register_protosw(), inet_add_protocol() last, so neither a socket
+ * nor a segment arrives before the per-namespace state it needs exists.
+ * Unload is the exact reverse.
  * Every socket pins the module (proto.owner); TIME_WAIT entries do not, so
  * the namespace exit path ends them all.
  */
@@ -55,6 +56,7 @@ static const char *const mytcp_mib_names[MYTCP_MIB_MAX] = {
 	[MYTCP_MIB_DROP_RCVBUF]			= "DropRcvbufFull",
 	[MYTCP_MIB_DROP_MEMORY]			= "DropMemory",
 	[MYTCP_MIB_MEMORY_PRESSURES]		= "MemoryPressures",
+	[MYTCP_MIB_DROP_POLICY]			= "DropPolicy",
 	[MYTCP_MIB_DROP_OTHER]			= "DropOther",
 	[MYTCP_MIB_ICMP_BAD]			= "IcmpBadQuote",
 	[MYTCP_MIB_ICMP_NO_SOCKET]		= "IcmpNoConnection",
@@ -201,23 +203,24 @@ static int __init mytcp_init(void)
 	err = proto_register(&mytcp_prot, 1);
 	if (err)
 		goto exit_mem;
-	inet_register_protosw(&mytcp_protosw);
+	/* a socket's first call reads its namespace's state: that comes first */
 	err = register_pernet_subsys(&mytcp_net_ops);
 	if (err)
-		goto unregister_protosw;
+		goto unregister_proto;
+	inet_register_protosw(&mytcp_protosw);
 	if (inet_add_protocol(&mytcp_protocol, IPPROTO_MYTCP) < 0) {
 		pr_err("mytcp: IP protocol %d is already registered\n",
 		       IPPROTO_MYTCP);
 		err = -EBUSY;
-		goto unregister_pernet;
+		goto unregister_protosw;
 	}
 	pr_info("mytcp: registered on IP protocol %d\n", IPPROTO_MYTCP);
 	return 0;
 
-unregister_pernet:
-	unregister_pernet_subsys(&mytcp_net_ops);
 unregister_protosw:
 	inet_unregister_protosw(&mytcp_protosw);
+	unregister_pernet_subsys(&mytcp_net_ops);
+unregister_proto:
 	proto_unregister(&mytcp_prot);
 exit_mem:
 	mytcp_mem_exit();
@@ -230,8 +233,8 @@ free_tables:
 static void __exit mytcp_exit(void)
 {
 	inet_del_protocol(&mytcp_protocol, IPPROTO_MYTCP);
-	unregister_pernet_subsys(&mytcp_net_ops);
 	inet_unregister_protosw(&mytcp_protosw);
+	unregister_pernet_subsys(&mytcp_net_ops);
 	proto_unregister(&mytcp_prot);
 	/* TIME_WAIT entries are freed after a grace period */
 	rcu_barrier();

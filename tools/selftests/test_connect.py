@@ -206,5 +206,47 @@ def many_connections_one_port_pair_distinct():
     assert len(est) == 10, "%d ESTABLISHED rows on the client side" % len(est)
 
 
+def xfrm_stat(netns, name):
+    """A counter of /proc/net/xfrm_stat in netns (IPsec's drops)."""
+    with lib.ns(netns):
+        with open("/proc/thread-self/net/xfrm_stat") as f:
+            for line in f:
+                k, v = line.split()
+                if k == name:
+                    return int(v)
+    raise AssertionError("no %s in /proc/net/xfrm_stat" % name)
+
+
+def policy_drops(netns):
+    """Segments netns dropped for its IPsec inbound policy."""
+    if lib.PROTO == lib.IPPROTO_MYTCP:
+        return lib.counters(netns).get("DropPolicy", 0)
+    return xfrm_stat(netns, "XfrmInTmplMismatch")
+
+
+@test(timeout=40)
+def ipsec_policy_drops_plaintext():
+    """An inbound IPsec policy that requires ESP drops plaintext segments (the SYN), counted; without it the retransmitted SYN connects."""
+    a, b = lib.netpair()
+    lst, port = lib.listener(b)
+    policy = ("xfrm", "policy", "add", "dir", "in", "src", lib.ADDR_A + "/32",
+              "dst", lib.ADDR_B + "/32", "proto", str(lib.PROTO), "tmpl",
+              "proto", "esp", "mode", "transport", "level", "required")
+    lib.ip("-n", b.name, *policy)
+    try:
+        before = policy_drops(b)
+        c = lib.sock(a)
+        c.setblocking(False)
+        assert c.connect_ex((lib.ADDR_B, port)) == errno.EINPROGRESS
+        lib.wait_for(lambda: policy_drops(b) > before, 5, "a segment dropped by the policy")
+        lst.setblocking(False)
+        lib.expect_errno(errno.EAGAIN, lst.accept)
+        assert lib.states(a, c.getsockname()[1], port) == [lib.SYN_SENT]
+    finally:
+        lib.ip("-n", b.name, "xfrm", "policy", "flush")
+    lib.wait_poll(c, select.POLLOUT, 15)
+    assert c.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0
+
+
 if __name__ == "__main__":
     lib.main()
