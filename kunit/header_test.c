@@ -519,7 +519,19 @@ static void header_seg_len(struct kunit *test)
 					       TCPHDR_ACK), 3), 3U);
 }
 
+/* RFC 9293 3.7.1's default without the option, and the floor of 48. */
+static void header_peer_mss(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, mytcp_peer_mss(0), 536);
+	KUNIT_EXPECT_EQ(test, mytcp_peer_mss(1), 48);
+	KUNIT_EXPECT_EQ(test, mytcp_peer_mss(47), 48);
+	KUNIT_EXPECT_EQ(test, mytcp_peer_mss(48), 48);
+	KUNIT_EXPECT_EQ(test, mytcp_peer_mss(1460), 1460);
+	KUNIT_EXPECT_EQ(test, mytcp_peer_mss(65535), 65535);
+}
+
 static struct kunit_case header_test_cases[] = {
+	KUNIT_CASE(header_peer_mss),
 	KUNIT_CASE(header_short),
 	KUNIT_CASE(header_bad_doff),
 	KUNIT_CASE(header_doff_past_len),

@@ -15,6 +15,10 @@ struct sk_buff;
 #define MYTCP_HDR_MIN		20	/* data offset 5 */
 #define MYTCP_HDR_MAX		60	/* data offset 15 */
 #define MYTCP_DEFAULT_MSS	536	/* RFC 9293 section 3.7.1 */
+/* an MSS below this is never used, whatever the peer or an ICMP says (as
+ * TCP's net.ipv4.tcp_min_snd_mss): a peer cannot force tiny segments
+ */
+#define MYTCP_MIN_SND_MSS	48
 #define MYTCP_MAX_WSCALE	14	/* RFC 7323 section 2.3 */
 
 /* Option kinds, RFC 9293 section 3.2 and RFC 7323 */
@@ -73,5 +77,24 @@ unsigned int mytcp_write_syn_options(u8 *p, const struct mytcp_opts *opts);
 __sum16 mytcp_checksum(const struct sk_buff *skb, unsigned int len,
 		       __be32 saddr, __be32 daddr);
 u32 mytcp_seg_len(const struct tcphdr *th, unsigned int payload);
+
+/**
+ * mytcp_peer_mss - the MSS to send with, from the peer's MSS option
+ * @opt_mss: the option's value, 0 if the SYN had none
+ *
+ * RFC 9293 section 3.7.1: without the option, 536.  An MSS of 1 would make
+ * one segment, and one skb, per octet of a transfer: a peer asking for so
+ * little is attacking the sender's memory, not describing a path (every
+ * IPv4 path carries 68 octets).  Below MYTCP_MIN_SND_MSS it is raised to
+ * that, as TCP has done since CVE-2019-11479 (tcp_min_snd_mss).
+ *
+ * Return: the MSS to use, before the clamp to our own.
+ */
+static inline u16 mytcp_peer_mss(u16 opt_mss)
+{
+	if (!opt_mss)
+		return MYTCP_DEFAULT_MSS;
+	return max_t(u16, opt_mss, MYTCP_MIN_SND_MSS);
+}
 
 #endif /* _MYTCP_HEADER_H */

@@ -12,14 +12,11 @@
 #include <linux/minmax.h>
 #include <linux/types.h>
 
+#include "header.h"
 #include "seq.h"
 
 /* RFC 791: every host must take a datagram of 68 octets unfragmented */
 #define MYTCP_MIN_PMTU		68
-/* an MSS below this is never used, whatever an ICMP says (as TCP's
- * net.ipv4.tcp_min_snd_mss): a forged MTU cannot force tiny segments
- */
-#define MYTCP_MIN_SND_MSS	48
 /* IP and mytcp headers without options: what an MTU holds beyond the MSS */
 #define MYTCP_IP_HDRS_LEN	40
 

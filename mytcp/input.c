@@ -316,10 +316,7 @@ static void mytcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 	msk->rcv_nxt = cb->seq + 1;
 	msk->copied_seq = msk->rcv_nxt;
 	msk->rcv_wup = msk->rcv_nxt;
-	if (cb->opts.mss)
-		msk->mss = min_t(u16, cb->opts.mss, msk->advmss);
-	else
-		msk->mss = min_t(u16, MYTCP_DEFAULT_MSS, msk->advmss);
+	msk->mss = min_t(u16, mytcp_peer_mss(cb->opts.mss), msk->advmss);
 	if (cb->opts.wscale_ok) {
 		msk->snd_wscale = cb->opts.wscale;
 		msk->rcv_wscale = MYTCP_RCV_WSCALE;

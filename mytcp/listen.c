@@ -239,7 +239,7 @@ static void mytcp_req_init(struct sock *sk, struct sk_buff *skb,
 	req->rport = th->source;
 	req->irs = irs;
 	req->snd_wnd = MYTCP_SKB_CB(skb)->wnd;
-	req->mss = mss ? mss : MYTCP_DEFAULT_MSS;
+	req->mss = mytcp_peer_mss(mss);
 	req->wscale_ok = wscale_ok;
 	req->snd_wscale = wscale;
 	req->dif = inet_iif(skb);
@@ -444,7 +444,7 @@ static void mytcp_send_cookie(struct sock *sk, struct sk_buff *skb)
 {
 	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
 	struct mytcp_cookie_info info = {
-		.mss = cb->opts.mss ? cb->opts.mss : MYTCP_DEFAULT_MSS,
+		.mss = mytcp_peer_mss(cb->opts.mss),
 		.wscale_ok = cb->opts.wscale_ok,
 		.wscale = cb->opts.wscale,
 	};
