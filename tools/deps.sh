@@ -18,7 +18,7 @@ pkgs_build="make gcc libc6-dev linux-headers-amd64 libelf-dev kmod"
 # kunit.py ARCH=um builds a UML kernel: compiler, kbuild's flex/bison/bc,
 # libc headers to link the UML binary, xz to unpack linux-source-6.1
 pkgs_kunit="make gcc libc6-dev linux-source-6.1 python3 bc flex bison xz-utils"
-pkgs_vm="qemu-system-x86 busybox-static cpio linux-image-amd64 iproute2 python3 python3-scapy tshark kmod procps xz-utils coreutils util-linux iperf3 nginx-light curl wrk redis-server socat"
+pkgs_vm="qemu-system-x86 busybox-static cpio linux-image-amd64 iproute2 python3 python3-scapy tshark kmod procps xz-utils coreutils util-linux iperf3 nginx-light curl wrk redis-server socat openssh-server openssh-client"
 
 usage() {
 	echo "usage: $0 {build|kunit|vm|all}..." >&2
@@ -58,7 +58,7 @@ else
 fi
 
 echo "deps.sh: installing:$missing" >&2
-# nginx-light and redis-server come with services whose postinst starts them
+# nginx-light, redis-server and openssh-server come with services whose postinst starts them
 # on this machine: the tests start their own, in the VM.  Unless the machine
 # already has a policy, a temporary policy-rc.d (exit 101: "not allowed")
 # keeps invoke-rc.d from starting them, so a busy port 80 or 6379 (or no

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Unmodified Debian programs over mytcp with tools/mytcpize (LD_PRELOAD).
 
-[mytcp]: the servers (nginx, redis-server, iperf3, socat) run in B and the
-clients (curl, wrk, redis-cli, redis-benchmark, iperf3, socat) in A, all
+[mytcp]: the servers (nginx, redis-server, iperf3, socat, sshd) run in B and
+the clients (curl, wrk, redis-cli, redis-benchmark, iperf3, socat, ssh) in A, all
 under ``mytcpize run``.  Each test checks the data (SHA-256 of what moved,
 a SET/GET round trip, iperf3's JSON) and that it moved over protocol 253:
 mytcp's counters moved in both namespaces and TCP's did not move at all.
@@ -350,9 +350,11 @@ def iperf3_json():
         assert "error" not in j, "%s: %s" % (who, j["error"])
     assert cli["end"]["sum_sent"]["bytes"] >= 8 << 20, cli["end"]["sum_sent"]
     # the server stops counting when the client's TEST_END arrives on the
-    # control connection, which can overtake the last data in flight (on
-    # TCP too): most of it, not all (test_transfer.py is the byte-exact one)
-    assert srv["end"]["sum_received"]["bytes"] >= (8 << 20) * 9 // 10, srv["end"]["sum_received"]
+    # control connection, and what is still in flight or in its receive
+    # buffer then is not counted: seen at 55% of the bytes on TCP.  So
+    # some, never more than sent (test_transfer.py is the byte-exact one)
+    got = srv["end"]["sum_received"]["bytes"]
+    assert 0 < got <= cli["end"]["sum_sent"]["bytes"], srv["end"]["sum_received"]
     sender = cli["end"]["streams"][0]["sender"]
     # from TCP_INFO: for mytcp, MYTCP_INFO as mytcpize translates it
     assert sender.get("max_snd_cwnd", 0) > 0 and sender.get("max_rtt", 0) > 0, sender
@@ -419,6 +421,52 @@ def socat_udp_unix_untouched():
             moved = {k: after[n.name][i].get(k, 0) - before[n.name][i].get(k, 0)
                      for k in KEYS}
             assert not any(moved.values()), "%s: %s" % (n.name, moved)
+
+
+SSH_PORT = 2222
+
+
+@test(timeout=90)
+def ssh_sshd():
+    """ssh to sshd with a key, one session: 500 kB up through sha256sum and 500 kB down with cat, byte-exact."""
+    a, b = lib.netpair()
+    with tmpdir() as tmp:
+        os.chmod(tmp, 0o700)
+        for key in ("hostkey", "userkey"):
+            subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f",
+                            os.path.join(tmp, key)], check=True, timeout=30,
+                           stdout=subprocess.DEVNULL)
+        shutil.copy(os.path.join(tmp, "userkey.pub"), os.path.join(tmp, "authorized_keys"))
+        conf = """ListenAddress {addr}:{port}
+HostKey {d}/hostkey
+AuthorizedKeysFile {d}/authorized_keys
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+PidFile {d}/sshd.pid
+UseDNS no
+LogLevel ERROR
+""".format(addr=lib.ADDR_B, port=SSH_PORT, d=tmp)
+        path = write(os.path.join(tmp, "sshd_config"), conf.encode())
+        os.makedirs("/run/sshd", mode=0o755, exist_ok=True)    # privilege separation
+        ssh = ["ssh", "-F", "/dev/null", "-i", os.path.join(tmp, "userkey"),
+               "-p", str(SSH_PORT), "-o", "StrictHostKeyChecking=no",
+               "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
+               "-o", "LogLevel=ERROR", "root@" + lib.ADDR_B]
+        up = write(os.path.join(tmp, "up"), lib.payload(500000, seed=21))
+        down = write(os.path.join(tmp, "down"), lib.payload(500000, seed=22))
+        with server(b, ["/usr/sbin/sshd", "-D", "-e", "-f", path], tmp, "sshd",
+                    listening(b, SSH_PORT)):
+            before = snapshot()
+            # one session (each handshake costs seconds under emulation)
+            with open(up, "rb") as f:
+                r = run_in(a, ssh + ["sha256sum && cat " + down], stdin=f, timeout=60)
+            line, _, rest = r.stdout.partition(b"\n")
+            assert line.split()[0].decode() == file_sha(up), line
+            assert lib.sha256(rest) == file_sha(down), "ssh cat: the copy differs"
+            assert_ran_over(before, min_segs=20)
 
 
 SOCKOPT_SCRIPT = r"""
