@@ -263,7 +263,7 @@ def module_absent():
 
 @test(timeout=60)
 def curl_nginx():
-    """curl fetches a 1 MiB file from nginx (sendfile on) byte-exact; -d shows the conversions."""
+    """curl, started by a shell, fetches a 1 MiB file from nginx (sendfile on) byte-exact; -d shows the conversions."""
     a, b = lib.netpair()
     with tmpdir() as tmp:
         with nginx(tmp):
@@ -271,8 +271,10 @@ def curl_nginx():
             write(os.path.join(tmp, "www", "blob"), blob)
             out = os.path.join(tmp, "got")
             before = snapshot()
-            r = run_in(a, ["curl", "-sS", "--fail", "-o", out,
+            # through a shell that forks: the preload is inherited
+            r = run_in(a, ["sh", "-c", 'curl -sS --fail -o "$0" "$1" && echo fetched', out,
                            "http://%s:%d/blob" % (lib.ADDR_B, NGINX_PORT)], debug=True)
+            assert r.stdout.strip() == b"fetched", r.stdout
             assert file_sha(out) == lib.sha256(blob), "curl's copy differs"
             assert_ran_over(before)
         if mytcp_run():
