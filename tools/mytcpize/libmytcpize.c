@@ -274,8 +274,8 @@ EXPORT int setsockopt(int fd, int level, int name, const void *val,
 
 	switch (opt_action(name)) {
 	case OPT_IGNORE:
-		if (len < sizeof(int)) {
-			errno = EINVAL;	/* as TCP checks it */
+		if (len < sizeof(int) || !val) {
+			errno = !val ? EFAULT : EINVAL;	/* as TCP checks */
 			return -1;
 		}
 		if (debug)
@@ -342,11 +342,15 @@ EXPORT int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 	switch (opt_action(name)) {
 	case OPT_IGNORE:
 		/* the truth: the hint is not in force */
-		if (!len || !val || (int)*len < 0) {
+		if (!len || (int)*len < 0) {
 			errno = !len ? EFAULT : EINVAL;
 			return -1;
 		}
 		n = *len < sizeof(zero) ? *len : sizeof(zero);
+		if (n && !val) {
+			errno = EFAULT;
+			return -1;
+		}
 		memcpy(val, &zero, n);
 		*len = n;
 		return 0;

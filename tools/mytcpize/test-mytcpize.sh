@@ -66,10 +66,15 @@ ok $? "run with an unknown option exits 2"
 "$mz" run sh -c 'exit 7' >"$tmp/out" 2>"$tmp/err"
 ok $(($? != 7)) "the program's exit status is mytcpize's"
 
+"$mz" run /nonexistent/prog >"$tmp/out" 2>"$tmp/err"
+ok $(($? != 127)) "a program that does not exist: exit 127, as a shell"
+
+# shellcheck disable=SC2016  # expanded by the inner shell
 "$mz" run sh -c 'echo "$LD_PRELOAD"' >"$tmp/out" 2>"$tmp/err" &&
 	[ "$(cat "$tmp/out")" = "$here/libmytcpize.so" ]
 ok $? "LD_PRELOAD names the library beside the script, by its absolute path"
 
+# shellcheck disable=SC2016
 LD_PRELOAD=libc.so.6 "$mz" run sh -c 'echo "$LD_PRELOAD"' >"$tmp/out" 2>"$tmp/err" &&
 	[ "$(cat "$tmp/out")" = "$here/libmytcpize.so libc.so.6" ]
 ok $? "an LD_PRELOAD already set is kept, after the library"
