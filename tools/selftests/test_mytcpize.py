@@ -133,7 +133,7 @@ def server(netns, argv, tmp, name, ready, stop=True):
                              stdout=log, stderr=subprocess.STDOUT,
                              start_new_session=True)
     try:
-        lib.wait_for(lambda: p.poll() is not None or ready(), 20,
+        lib.wait_for(lambda: p.poll() is not None or ready(), 30,
                      "%s to be ready" % name)
         if p.poll() is not None:
             raise AssertionError("%s exited %d: %s" % (name, p.returncode, _log_tail(logpath)))
