@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # mytcp: the module, the tool and the tests.
-#   make            build mytcp/mytcp.ko against the running system's headers
+#   make            build mytcp/mytcp.ko against the running system's headers,
+#                   the tool and mytcpize (tools/mytcpize, an LD_PRELOAD library)
 #   make demo       a handshake, data and close, in a VM (installs what it needs)
 #   make check      every test: KUnit in UML, then the selftests and packet cases in a VM
 #   make kunit      KUnit suites in UML
@@ -15,10 +16,10 @@ KVER ?= $(shell ls /lib/modules 2>/dev/null | sort -V | tail -n 1)
 KDIR ?= /lib/modules/$(KVER)/build
 PWD := $(CURDIR)
 
-.PHONY: all module tool clean demo check kunit kunit-debug selftest packettest \
+.PHONY: all module tool mytcpize clean demo check kunit kunit-debug selftest packettest \
 	bench fuzz checkstyle deps
 
-all: module tool
+all: module tool mytcpize
 
 module:
 	$(MAKE) -C $(KDIR) M=$(PWD) W=1 modules
@@ -26,9 +27,13 @@ module:
 tool:
 	$(MAKE) -C tools/mytcp
 
+mytcpize:
+	$(MAKE) -C tools/mytcpize
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean
 	$(MAKE) -C tools/mytcp clean
+	$(MAKE) -C tools/mytcpize clean
 	$(MAKE) -C tools/fuzz clean
 
 deps:

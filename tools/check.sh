@@ -7,6 +7,7 @@
 # failed and something ran.
 #
 #   build     the module with W=1 (a warning is a failure), and the tool
+#   mytcpize  the preload library on the host, without the module
 #   style     checkpatch --strict on the module, the uapi header, the tests
 #   kunit     the KUnit suites in UML (tools/kunit.sh)
 #   kasan     the same suites under KASAN (tools/kunit.sh --debug)
@@ -49,6 +50,7 @@ suite() {
 tools/deps.sh build kunit vm || { echo "0 passed, 1 failed"; exit 1; }
 
 suite build tools/build-check.sh
+suite mytcpize make -s -C tools/mytcpize check
 suite style tools/checkstyle.sh
 suite kunit tools/kunit.sh
 suite kasan tools/kunit.sh --debug

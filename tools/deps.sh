@@ -6,7 +6,8 @@
 # Usage: tools/deps.sh GROUP...   (groups: build kunit vm; "all" = every group)
 #   build  the module against Debian's kernel headers
 #   kunit  KUnit in UML (kunit.py on linux-source-6.1)
-#   vm     the selftests: QEMU, busybox initramfs, Debian's kernel, test tools
+#   vm     the selftests: QEMU, busybox initramfs, Debian's kernel, test tools,
+#          and the unmodified programs test_mytcpize.py runs under mytcpize
 #
 # Idempotent and quiet when nothing is missing.  Runs apt-get as root (or via
 # sudo when not root and sudo exists); apt-get update runs once, only if
@@ -17,7 +18,7 @@ pkgs_build="make gcc libc6-dev linux-headers-amd64 libelf-dev kmod"
 # kunit.py ARCH=um builds a UML kernel: compiler, kbuild's flex/bison/bc,
 # libc headers to link the UML binary, xz to unpack linux-source-6.1
 pkgs_kunit="make gcc libc6-dev linux-source-6.1 python3 bc flex bison xz-utils"
-pkgs_vm="qemu-system-x86 busybox-static cpio linux-image-amd64 iproute2 python3 python3-scapy tshark ethtool kmod procps xz-utils coreutils util-linux"
+pkgs_vm="qemu-system-x86 busybox-static cpio linux-image-amd64 iproute2 python3 python3-scapy tshark ethtool kmod procps xz-utils coreutils util-linux iperf3 nginx-light curl wrk redis-server socat openssh-server openssh-client"
 
 usage() {
 	echo "usage: $0 {build|kunit|vm|all}..." >&2
@@ -57,6 +58,18 @@ else
 fi
 
 echo "deps.sh: installing:$missing" >&2
+# nginx-light, redis-server and openssh-server come with services whose postinst starts them
+# on this machine: the tests start their own, in the VM.  Unless the machine
+# already has a policy, a temporary policy-rc.d (exit 101: "not allowed")
+# keeps invoke-rc.d from starting them, so a busy port 80 or 6379 (or no
+# init system, as in a container) cannot fail the install either.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\n# tools/deps.sh: no service starts during its install\nexit 101\n' |
+		$as_root tee "$policy" >/dev/null
+	$as_root chmod 755 "$policy"
+	trap '$as_root rm -f "$policy"' EXIT
+fi
 # shellcheck disable=SC2086  # word splitting of the package list is wanted
 $as_root apt-get update -qq >&2
 # shellcheck disable=SC2086
