@@ -11,6 +11,7 @@
 
 #include <linux/ip.h>
 #include <linux/sched/signal.h>
+#include <linux/security.h>
 #include <net/inet_common.h>
 #include <net/ip.h>
 #include <net/route.h>
@@ -148,6 +149,9 @@ static struct sock *mytcp_create_child(struct sock *listener,
 	child->sk_bound_dev_if = listener->sk_bound_dev_if;
 	child->sk_mark = listener->sk_mark;
 	child->sk_priority = listener->sk_priority;
+	/* the owner and the LSM label are the listener's, as for TCP's clones */
+	child->sk_uid = listener->sk_uid;
+	security_sk_clone(listener, child);
 	child->sk_rcvtimeo = listener->sk_rcvtimeo;
 	child->sk_sndtimeo = listener->sk_sndtimeo;
 	child->sk_lingertime = listener->sk_lingertime;

@@ -782,7 +782,10 @@ static int mytcp_setsockopt(struct sock *sk, int level, int optname,
 	switch (optname) {
 	case MYTCP_NODELAY:
 		msk->nodelay = !!val;
-		if (val)
+		/* what Nagle held back goes now, if this state may send */
+		if (val && ((1 << sk->sk_state) &
+			    (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT |
+			     TCPF_FIN_WAIT1 | TCPF_CLOSING | TCPF_LAST_ACK)))
 			mytcp_push(sk);
 		break;
 	case MYTCP_MAXSEG:
