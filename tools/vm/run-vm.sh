@@ -21,8 +21,9 @@
 #
 # Exit status: the command's, 124 if the guest did not finish within
 # --timeout seconds (wall clock, enforced here), 125 if it never reported a
-# status (panic, WARN with panic_on_warn, crash of the guest init), 2 on a
-# usage error.  KVER=... selects the kernel (default: newest /boot/vmlinuz-*).
+# status (panic, WARN with panic_on_warn, crash of the guest init), 3 if
+# the debug kernel reported a bug (below), 2 on a usage error.
+# KVER=... selects the kernel (default: newest /boot/vmlinuz-*).
 #
 # --debug-kernel (or MYTCP_VM_KERNEL=debug in the environment) boots the
 # debug kernel of tools/vm/debug-kernel.sh instead (KASAN, lockdep, KFENCE,
