@@ -6,7 +6,10 @@
 #   make demo       a handshake, data and close, in a VM (installs what it needs)
 #   make check      every test: KUnit in UML, then the selftests and packet cases in a VM
 #   make kunit      KUnit suites in UML
-#   make selftest   selftests in a QEMU VM
+#   make selftest   selftests in a QEMU VM (Debian's kernel;
+#                   MYTCP_VM_KERNEL=debug for any VM target: the debug kernel)
+#   make selftest-debug  selftests on the debug kernel (KASAN, lockdep, kmemleak)
+#   make debug-kernel    build the debug guest kernel (once; cached)
 #   make packettest packet-level conformance cases (scapy + tun) in a VM
 #   make bench      mytcp and TCP side by side in one VM run
 #   make fuzz       segment and syscall fuzzers, SYN flood, unload race, in a VM
@@ -17,7 +20,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 PWD := $(CURDIR)
 
 .PHONY: all module tool mytcpize clean demo check kunit kunit-debug selftest packettest \
-	bench fuzz checkstyle deps
+	bench fuzz checkstyle deps debug-kernel selftest-debug
 
 all: module tool mytcpize
 
@@ -42,7 +45,7 @@ deps:
 demo:
 	tools/deps.sh build vm
 	$(MAKE) all
-	tools/demo.sh
+	MYTCP_VM_KERNEL=stock tools/demo.sh
 
 kunit:
 	tools/kunit.sh
@@ -54,6 +57,14 @@ selftest:
 	tools/deps.sh build vm
 	$(MAKE) all
 	tools/selftests/vm-selftest.sh
+
+selftest-debug:
+	tools/deps.sh build vm
+	$(MAKE) all
+	MYTCP_VM_KERNEL=debug tools/selftests/vm-selftest.sh
+
+debug-kernel:
+	tools/vm/debug-kernel.sh --module
 
 check:
 	tools/check.sh
@@ -69,7 +80,7 @@ packettest:
 bench:
 	tools/deps.sh build vm
 	$(MAKE) all
-	tools/bench/vm-bench.sh
+	MYTCP_VM_KERNEL=stock tools/bench/vm-bench.sh
 
 fuzz:
 	tools/deps.sh build vm

@@ -3,11 +3,14 @@
 #
 # deps.sh: install the Debian packages a task needs, and only those missing.
 #
-# Usage: tools/deps.sh GROUP...   (groups: build kunit vm; "all" = every group)
+# Usage: tools/deps.sh GROUP...   (groups: build kunit vm debugkernel; "all" = every group)
 #   build  the module against Debian's kernel headers
 #   kunit  KUnit in UML (kunit.py on linux-source-6.1)
 #   vm     the selftests: QEMU, busybox initramfs, Debian's kernel, test tools,
 #          and the unmodified programs test_mytcpize.py runs under mytcpize
+#   debugkernel  the debug guest kernel (tools/vm/debug-kernel.sh): a kernel
+#          build from linux-source-6.1 (objtool needs libelf, the x86 build
+#          libssl for its certificate tools; no BTF, so no dwarves)
 #
 # Idempotent and quiet when nothing is missing.  Runs apt-get as root (or via
 # sudo when not root and sudo exists); apt-get update runs once, only if
@@ -18,10 +21,11 @@ pkgs_build="make gcc libc6-dev linux-headers-amd64 libelf-dev kmod"
 # kunit.py ARCH=um builds a UML kernel: compiler, kbuild's flex/bison/bc,
 # libc headers to link the UML binary, xz to unpack linux-source-6.1
 pkgs_kunit="make gcc libc6-dev linux-source-6.1 python3 bc flex bison xz-utils"
+pkgs_debugkernel="make gcc libc6-dev linux-source-6.1 bc flex bison libelf-dev libssl-dev xz-utils cpio kmod"
 pkgs_vm="qemu-system-x86 busybox-static cpio linux-image-amd64 iproute2 python3 python3-scapy tshark ethtool kmod procps xz-utils coreutils util-linux iperf3 nginx-light curl wrk redis-server socat openssh-server openssh-client"
 
 usage() {
-	echo "usage: $0 {build|kunit|vm|all}..." >&2
+	echo "usage: $0 {build|kunit|vm|debugkernel|all}..." >&2
 	exit 2
 }
 
@@ -32,7 +36,8 @@ for g in "$@"; do
 	build) want="$want $pkgs_build" ;;
 	kunit) want="$want $pkgs_kunit" ;;
 	vm) want="$want $pkgs_vm" ;;
-	all) want="$want $pkgs_build $pkgs_kunit $pkgs_vm" ;;
+	debugkernel) want="$want $pkgs_debugkernel" ;;
+	all) want="$want $pkgs_build $pkgs_kunit $pkgs_vm $pkgs_debugkernel" ;;
 	*) usage ;;
 	esac
 done

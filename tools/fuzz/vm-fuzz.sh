@@ -12,7 +12,7 @@
 #   e.g. tools/fuzz/vm-fuzz.sh --quick --seed 7 -k segfuzz
 #
 # Builds tools/fuzz/segfuzz, boots Debian's kernel with tools/vm/run-vm.sh
-# (panic_on_warn=1 oops=panic) and runs run.py there with mytcp/mytcp.ko
+# (panic_on_warn=1 oops=panic; MYTCP_VM_KERNEL=debug: the debug kernel) and runs run.py there with mytcp/mytcp.ko
 # (never loaded on this host).  TAP comes through as it is made; the exit
 # status is run.py's, or run-vm.sh's (124 hung, 125 crashed or WARN).  When
 # the guest dies before run.py's summary, a "not ok" for the run and a final
@@ -51,6 +51,10 @@ rc=$?
 set -e
 
 log=$work/output.log
+if [ "$rc" -eq 3 ]; then
+	vm_kernel_report vm-fuzz "$log" "reports in $work/kernel-reports.log" || rc=$?
+	exit "$rc"
+fi
 if ! tail -n 1 "$log" 2>/dev/null | grep -Eq '^[0-9]+ passed, [0-9]+ failed$'; then
 	vm_no_summary vm-fuzz "$log" "$rc" "files in $work" || rc=$?
 	exit "$rc"

@@ -6,7 +6,8 @@
 # Usage: tools/packet/vm-packettest.sh [run.py arguments...]
 #   e.g. tools/packet/vm-packettest.sh -k timewait -v
 #
-# Boots Debian's kernel with tools/vm/run-vm.sh, loads mytcp/mytcp.ko in the
+# Boots Debian's kernel (MYTCP_VM_KERNEL=debug: the debug kernel) with
+# tools/vm/run-vm.sh, loads mytcp/mytcp.ko in the
 # guest (never on this host) and runs tools/packet/run.py there.  Its TAP
 # output comes through as it is made; the exit status is run.py's (0 iff
 # every case passed), or run-vm.sh's (124 hung, 125 crashed or WARN).  When
@@ -36,7 +37,10 @@ exec python3 tools/packet/run.py "$@"' vm-packettest "$@" || rc=$?
 rc=$(cat "$log.rc")
 
 summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)
-if [ -n "$summary" ] && [ "$rc" -le 1 ]; then
+if [ "$rc" -eq 3 ]; then
+	# the debug kernel's report (run-vm.sh said where it is)
+	vm_kernel_report vm-packettest "$log" || rc=$?
+elif [ -n "$summary" ] && [ "$rc" -le 1 ]; then
 	# run.py's own verdict.  run-vm.sh reports a failed guest command on
 	# stderr after it: say it again, so that it is the last line.
 	[ "$rc" -eq 0 ] || echo "$summary"

@@ -38,6 +38,11 @@ PROTOS = {"mytcp": IPPROTO_MYTCP, "tcp": socket.IPPROTO_TCP}
 
 # set by main() from --proto (or $SELFTEST_PROTO)
 PROTO_NAME = os.environ.get("SELFTEST_PROTO", "tcp")
+# How much slower than the stock kernel this guest runs (tools/vm/run-vm.sh:
+# 4 on the debug kernel, KASAN and lockdep under TCG).  Scales each test's
+# timeout and the patience of wait_for/wait_poll/settle, never what a test
+# measures.
+SLOWDOWN = max(1, int(os.environ.get("MYTCP_VM_SLOWDOWN", "1") or "1"))
 PROTO = PROTOS.get(PROTO_NAME, socket.IPPROTO_TCP)
 
 ADDR_A = "10.0.1.1"
@@ -169,7 +174,7 @@ def settle(netnss, timeout=SETTLE_S):
     while the other still waits for the ACK of its FIN would leave that end
     retransmitting into a link that is gone, for minutes (and, for mytcp,
     holding the module).  Returns the rows still closing."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + timeout * SLOWDOWN
     while True:
         left = [(n.name, STATE_NAMES.get(r["st"], r["st"]))
                 for n in netnss for r in proc_rows(n) if r["st"] != TIME_WAIT]
@@ -534,7 +539,7 @@ def pollev(s, events, timeout):
 
 def wait_poll(s, want, timeout=5.0, events=None):
     """Wait until poll reports all bits of want on s; return revents."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + timeout * SLOWDOWN
     while True:
         left = deadline - time.monotonic()
         rev = pollev(s, want if events is None else events, max(left, 0))
@@ -557,7 +562,7 @@ def pollbits(v):
 
 def wait_for(pred, timeout=5.0, what="condition", interval=0.01):
     """Poll pred() until it returns a true value (returned) or time is up."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + timeout * SLOWDOWN
     while True:
         v = pred()
         if v:
@@ -879,7 +884,7 @@ def main():
     try:
         for t in tests:
             name = "%s.%s" % (stem, t.name)
-            _report("start", name, str(t.timeout))
+            _report("start", name, str(t.timeout * SLOWDOWN))
             if t.only and t.only != PROTO_NAME:
                 _report("skip", name, "only for %s" % t.only)
                 continue
@@ -887,7 +892,7 @@ def main():
                 _report("fail", name, setup_error)
                 continue
             start = time.monotonic()
-            signal.alarm(t.timeout)
+            signal.alarm(t.timeout * SLOWDOWN)
             try:
                 t.fn()
                 signal.alarm(0)

@@ -26,6 +26,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 GRACE = 20          # s beyond a test's own timeout before its process is killed
 START_LIMIT = 60    # s for a child to start its first test
+# the debug kernel's slowdown (lib.SLOWDOWN; test timeouts come scaled)
+START_LIMIT *= max(1, int(os.environ.get("MYTCP_VM_SLOWDOWN", "1") or "1"))
 
 
 class Runner:

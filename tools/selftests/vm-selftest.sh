@@ -6,7 +6,8 @@
 # Usage: tools/selftests/vm-selftest.sh [RUN.SH ARGS...]
 #   default arguments: --proto both   (e.g. "--proto tcp bind" to narrow)
 #
-# Boots Debian's kernel with tools/vm/run-vm.sh, mytcp/mytcp.ko available to
+# Boots Debian's kernel (MYTCP_VM_KERNEL=debug: the debug kernel, where a
+# KASAN/lockdep/WARN/kmemleak report fails the run) with tools/vm/run-vm.sh, mytcp/mytcp.ko available to
 # the tests (built or not: without it the mytcp tests report "not ok ...
 # # module not built"), and passes the TAP output through.  The exit status
 # is the run's.  If the guest hangs or crashes before the runner's last line,
@@ -29,6 +30,10 @@ rc=$?
 set -e
 
 log=$work/output.log
+if [ "$rc" -eq 3 ]; then
+	vm_kernel_report vm-selftest "$log" "reports in $work/kernel-reports.log" || rc=$?
+	exit "$rc"
+fi
 if ! grep -Eq '^[0-9]+ passed, [0-9]+ failed$' "$log" 2>/dev/null; then
 	vm_no_summary vm-selftest "$log" "$rc" "files in $work" || rc=$?
 	exit "$rc"

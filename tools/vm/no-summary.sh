@@ -29,3 +29,26 @@ vm_no_summary() {
 	echo "$_passed passed, $((_failed + 1)) failed"
 	return "$_rc"
 }
+
+# vm_kernel_report NAME LOG [NOTE] || rc=$?
+#
+# For run-vm.sh's status 3: the debug kernel reported a bug (KASAN, lockdep,
+# WARN, BUG, ODEBUG, KFENCE, kmemleak), whatever the cases said.  A "not ok"
+# for it after the cases, then the closing line again with it counted (the
+# suite's own if it printed one, else counted from the TAP lines).  Returns 3.
+vm_kernel_report() {
+	_name=$1 _log=$2 _note=${3:-}
+	_sum=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$_log" 2>/dev/null | tail -n 1)
+	if [ -n "$_sum" ]; then
+		_passed=${_sum%% *}
+		_failed=$(echo "$_sum" | sed -E 's/.* ([0-9]+) failed$/\1/')
+	else
+		_passed=$(grep -c '^ok ' "$_log" 2>/dev/null || true)
+		_failed=$(grep -c '^not ok ' "$_log" 2>/dev/null || true)
+		_passed=${_passed:-0}
+		_failed=${_failed:-0}
+	fi
+	echo "not ok $((_passed + _failed + 1)) - $_name # the debug kernel reported a bug (KASAN, lockdep, WARN, kmemleak...)${_note:+; $_note}"
+	echo "$_passed passed, $((_failed + 1)) failed"
+	return 3
+}

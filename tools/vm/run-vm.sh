@@ -4,7 +4,7 @@
 # run-vm.sh: boot Debian's kernel under QEMU and run one command in it.
 #
 # Usage: tools/vm/run-vm.sh [--module PATH.ko] [--timeout SEC] [--out DIR]
-#                           [--mem SIZE] -- GUEST_COMMAND...
+#                           [--mem SIZE] [--debug-kernel] -- GUEST_COMMAND...
 #
 # The guest's userspace is the host's root filesystem, read-only over 9p, so
 # every host path (the repo, python3, ip, tshark...) is there at the same
@@ -21,8 +21,22 @@
 #
 # Exit status: the command's, 124 if the guest did not finish within
 # --timeout seconds (wall clock, enforced here), 125 if it never reported a
-# status (panic, WARN with panic_on_warn, crash of the guest init), 2 on a
-# usage error.  KVER=... selects the kernel (default: newest /boot/vmlinuz-*).
+# status (panic, WARN with panic_on_warn, crash of the guest init), 3 if
+# the debug kernel reported a bug (below), 2 on a usage error.
+# KVER=... selects the kernel (default: newest /boot/vmlinuz-*).
+#
+# --debug-kernel (or MYTCP_VM_KERNEL=debug in the environment) boots the
+# debug kernel of tools/vm/debug-kernel.sh instead (KASAN, lockdep, KFENCE,
+# kmemleak, debug objects; built if needed), with everything the runner
+# needs built in.  A --module that is this checkout's mytcp/mytcp.ko (the
+# stock kernel's build) is replaced by the same sources built against the
+# debug tree; any other path is used as given.  The guest boots without
+# panic_on_warn, so the command runs to its end; then the guest runs a
+# kmemleak scan (DIR/kmemleak.log), and this script scans the console and
+# dmesg for KASAN, lockdep, WARN, BUG, ODEBUG, KFENCE and kmemleak reports:
+# any one makes the exit status 3, with the reports in DIR/kernel-reports.log
+# (DIR is kept).  --timeout is multiplied by MYTCP_VM_SLOWDOWN (default 4
+# with the debug kernel, 1 otherwise), which the command also sees.
 set -eu
 
 # Modules needed to mount the host root over virtio 9p, in load order
@@ -49,8 +63,15 @@ module=""
 timeout_s=600
 out=""
 mem=1G
+debug=0
+case ${MYTCP_VM_KERNEL:-stock} in
+debug) debug=1 ;;
+stock|'') ;;
+*) die "MYTCP_VM_KERNEL must be stock or debug, not '$MYTCP_VM_KERNEL'" ;;
+esac
 while [ $# -gt 0 ]; do
 	case $1 in
+	--debug-kernel) debug=1; shift ;;
 	--module) [ $# -ge 2 ] || usage; module=$2; shift 2 ;;
 	--module=*) module=${1#*=}; shift ;;
 	--timeout) [ $# -ge 2 ] || usage; timeout_s=$2; shift 2 ;;
@@ -70,15 +91,45 @@ case $timeout_s in '' | *[!0-9]*) die "--timeout wants whole seconds, got '$time
 script_dir=$(cd "$(dirname "$0")" && pwd -P)
 repo=$(git -C "$script_dir" rev-parse --show-toplevel 2>/dev/null || (cd "$script_dir/../.." && pwd -P))
 
-if [ -z "${KVER:-}" ]; then
+slowdown=${MYTCP_VM_SLOWDOWN:-}
+if [ "$debug" = 1 ]; then
+	# Built once, then a no-op: bzImage, build dir, release (and the module).
+	stock_ko=$repo/mytcp/mytcp.ko
+	if [ -n "$module" ] && [ "$(realpath -m "$module")" = "$stock_ko" ]; then
+		dk=$("$script_dir/debug-kernel.sh" --module) || die "no debug kernel (tools/vm/debug-kernel.sh failed)"
+	else
+		dk=$("$script_dir/debug-kernel.sh") || die "no debug kernel (tools/vm/debug-kernel.sh failed)"
+	fi
+	eval "$dk"
+	KVER=$DEBUG_KVER
+	kernel=$DEBUG_KERNEL
+	[ -n "${DEBUG_MODULE:-}" ] && module=$DEBUG_MODULE
+	# Built in: the initramfs's module list is empty and its /init loads
+	# nothing.  (/init itself is the stock one, byte for byte, so the stock
+	# kernel's cached initramfs, shared by every checkout, keeps its key.)
+	VM_MODULES=""
+	# No panic_on_warn: the command runs to its end, the scan below fails
+	# the run.  A bigger log buffer keeps every report for dmesg.log.
+	CMDLINE="console=ttyS0 panic=-1 oops=panic log_buf_len=8M quiet"
+	slowdown=${slowdown:-4}
+fi
+slowdown=${slowdown:-1}
+case $slowdown in '' | *[!0-9]* | 0) die "MYTCP_VM_SLOWDOWN wants a whole number >= 1, got '$slowdown'" ;; esac
+timeout_s=$((timeout_s * slowdown))
+
+if [ "$debug" = 1 ]; then
+	:
+elif [ -z "${KVER:-}" ]; then
 	newest=$(find /boot -maxdepth 1 -name 'vmlinuz-*' -printf '%f\n' | sed 's/^vmlinuz-//' | sort -V | tail -n 1)
 	[ -n "$newest" ] || die "no /boot/vmlinuz-* (apt-get install linux-image-amd64, or tools/deps.sh vm)"
 	KVER=$newest
 fi
-kernel=/boot/vmlinuz-$KVER
-moddir=/lib/modules/$KVER
+if [ "$debug" = 0 ]; then
+	kernel=/boot/vmlinuz-$KVER
+	moddir=/lib/modules/$KVER
+	[ -d "$moddir" ] || die "no $moddir for kernel $KVER"
+fi
 [ -r "$kernel" ] || die "cannot read $kernel"
-[ -d "$moddir" ] || die "no $moddir for kernel $KVER"
 command -v qemu-system-x86_64 >/dev/null || die "no qemu-system-x86_64 (tools/deps.sh vm)"
 busybox=/bin/busybox	# busybox-static's: the initramfs has no libc
 [ -x "$busybox" ] || die "no $busybox (apt-get install busybox-static)"
@@ -98,7 +149,8 @@ out=$(cd "$out" && pwd -P)
 ctl=$out/.run-vm
 rm -rf "$ctl"
 mkdir -p "$ctl"
-rm -f "$out/console.log" "$out/output.log" "$out/dmesg.log"
+rm -f "$out/console.log" "$out/output.log" "$out/dmesg.log" "$out/kmemleak.log" \
+	"$out/kernel-reports.log"
 
 # ---------------------------------------------------------------- initramfs
 # Its /init mounts the host root over 9p and switch_roots into it; the init
@@ -209,6 +261,8 @@ fi
 	echo "REPO=$(quote "$repo")"
 	echo "KVER=$(quote "$KVER")"
 	echo "MYTCP_KO=$(quote "$module")"
+	echo "DEBUG=$debug"
+	echo "MYTCP_VM_SLOWDOWN=$slowdown"
 	keep=$repo
 	[ -n "$module" ] && keep="$keep
 $(dirname "$module")"
@@ -261,7 +315,7 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null || true
 echo "5 4 1 7" >/proc/sys/kernel/printk
 hostname mytcp-vm 2>/dev/null
 ip link set lo up 2>/dev/null
-if [ "$(uname -r)" != "$KVER" ] || [ ! -d "/lib/modules/$(uname -r)" ]; then
+if [ "$(uname -r)" != "$KVER" ] || { [ "$DEBUG" = 0 ] && [ ! -d "/lib/modules/$(uname -r)" ]; }; then
 	echo "run-vm: guest runs $(uname -r) but the host has /lib/modules/$KVER" >"$OUT/output.log"
 	echo 125 >"$ctl/status"
 	halt_now
@@ -270,9 +324,17 @@ if [ -n "$MYTCP_KO" ]; then
 	echo "$ctl/modprobe" >/proc/sys/kernel/modprobe
 	export MYTCP_KO
 fi
-export MYTCP_VM=1 MYTCP_VM_OUT="$OUT"
+export MYTCP_VM=1 MYTCP_VM_OUT="$OUT" MYTCP_VM_SLOWDOWN
 (cd "$REPO" && exec sh "$ctl/cmd") </dev/null >"$OUT/output.log" 2>&1
 rc=$?
+if [ "$DEBUG" = 1 ] && [ -w /sys/kernel/debug/kmemleak ]; then
+	# Two scans: an object is reported only once it has been seen
+	# unreferenced by a scan and is older than 5 s.
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 1
+	echo scan >/sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak >"$OUT/kmemleak.log" 2>&1
+fi
 dmesg >"$OUT/dmesg.log" 2>/dev/null
 echo "$rc" >"$ctl/status.tmp" && mv "$ctl/status.tmp" "$ctl/status"
 halt_now
@@ -324,18 +386,58 @@ console_tail() {
 	echo "run-vm: ---- end (files in $out) ----" >&2
 }
 
+# kernel_reports: the debug kernel's reports, from dmesg (or the console
+# when the guest died before writing dmesg) and the kmemleak scan, into
+# $out/kernel-reports.log; false if there are none.
+report_re='BUG: |WARNING: |ODEBUG: |KFENCE: |INFO: trying to register non-static key|kmemleak: [0-9]+ new suspected memory leak|Kernel panic|Oops'
+kernel_reports() {
+	local log=$out/kernel-reports.log src=$out/dmesg.log
+	[ -s "$src" ] || src=$console
+	: >"$log"
+	if grep -Eaq "$report_re" "$src" 2>/dev/null; then
+		{
+			echo "== $src"
+			# each report from its first line on, at most 60 lines
+			tr -d '\r' <"$src" | grep -Ea -A59 "$report_re"
+		} >>"$log"
+	fi
+	if grep -aq 'unreferenced object' "$out/kmemleak.log" 2>/dev/null; then
+		{
+			echo "== $out/kmemleak.log"
+			head -n 200 "$out/kmemleak.log"
+		} >>"$log"
+	fi
+	[ -s "$log" ]
+}
+
+# A debug kernel's report wins over the command's status: it is the reason
+# for this kernel.  The first lines of the first report, and where the rest is.
+debug_verdict() {
+	[ "$debug" = 1 ] || return 0
+	kernel_reports || return 0
+	echo "run-vm: the debug kernel reported a bug:" >&2
+	grep -Eam 8 "$report_re|unreferenced object" "$out/kernel-reports.log" | sed 's/^/run-vm:   /' >&2
+	echo "run-vm: ---- first report ----" >&2
+	sed -n '2,31p' "$out/kernel-reports.log" >&2
+	echo "run-vm: ---- end (all reports in $out/kernel-reports.log) ----" >&2
+	exit 3
+}
+
 if [ "$qrc" -eq 137 ] || [ "$qrc" -eq 124 ]; then
 	echo "run-vm: guest hung after $timeout_s s" >&2
 	console_tail
+	debug_verdict
 	exit 124
 fi
 if [ ! -s "$ctl/status" ]; then
 	echo "run-vm: the guest never reported an exit status (panic or crash; qemu exit $qrc)" >&2
 	console_tail
+	debug_verdict
 	exit 125
 fi
 rc=$(cat "$ctl/status")
 case $rc in '' | *[!0-9]*) rc=125 ;; esac
+debug_verdict
 if [ "$rc" -ne 0 ]; then
 	echo "run-vm: guest command exited with status $rc" >&2
 	console_tail
