@@ -82,6 +82,11 @@ bench:
 	$(MAKE) all
 	MYTCP_VM_KERNEL=stock tools/bench/vm-bench.sh
 
+lessons:
+	tools/deps.sh build vm
+	$(MAKE) all
+	MYTCP_VM_KERNEL=stock tools/lessons/vm-lessons.sh
+
 fuzz:
 	tools/deps.sh build vm
 	$(MAKE) all
