@@ -151,7 +151,7 @@ struct mytcp_request {
  * @user_mss: MYTCP_MAXSEG, 0 when unset
  * @snd_wscale: shift applied to the peer's windows
  * @rcv_wscale: shift applied to ours
- * @nodelay: MYTCP_NODELAY (kept for the socket option; we send at once)
+ * @nodelay: MYTCP_NODELAY: no Nagle hold-back in mytcp_push()
  * @fin_queued: a FIN is in the write queue
  * @destroyed: mytcp_destroy_sock() has run
  * @send_head: first skb of the write queue not yet sent, or NULL
