@@ -114,7 +114,8 @@ static void cong_slow_start_byte_limit(struct kunit *test)
  * avoidance once cwnd reaches it.  ssthresh = 16000: three ACKs of 2000
  * take cwnd 10000 -> 12000 -> 14000 -> 16000 (slow start); the fourth is
  * in congestion avoidance, cwnd += SMSS * acked / cwnd
- * = 1000 * 2000 / 16000 = 125: 16125, not 18000.
+ * = 1000 * 2000 / 16000 = 125: 16125, not 18000.  The sender keeps cwnd
+ * full: each ACK leaves cwnd - 2000 in flight.
  */
 static void cong_slow_start_to_ca(struct kunit *test)
 {
@@ -124,11 +125,11 @@ static void cong_slow_start_to_ca(struct kunit *test)
 	cc.ssthresh = 16000;
 	NR->on_ack(&cc, 3000, 2000, 8000);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 12000U);
-	NR->on_ack(&cc, 5000, 2000, 8000);
+	NR->on_ack(&cc, 5000, 2000, 10000);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 14000U);
-	NR->on_ack(&cc, 7000, 2000, 8000);
+	NR->on_ack(&cc, 7000, 2000, 12000);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 16000U);
-	NR->on_ack(&cc, 9000, 2000, 8000);
+	NR->on_ack(&cc, 9000, 2000, 14000);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 16125U);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 16000U);
 }
@@ -505,6 +506,64 @@ static void cong_recover_wraps(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, cc.in_recovery);
 }
 
+/*
+ * RFC 7661 section 4.3: cwnd does not grow while the receive window
+ * limits the sender.  Congestion avoidance at cwnd 20000, ssthresh 10000,
+ * a peer that offers 8000: each ACK of 2000 leaves 6000 in flight, and
+ * the sender refills to 8000 at once, so at most 8000 is ever in flight,
+ * 12000 short of cwnd.  Twenty round trips leave cwnd at 20000
+ * (without the check, each would add about 1000).  Once the window opens
+ * and the sender fills cwnd (18000 left after an ACK of 2000: 20000 had
+ * been in flight), cwnd grows again: + 1000 * 2000 / 20000 = 100.
+ */
+static void cong_rwnd_limited_ca(struct kunit *test)
+{
+	struct mytcp_cc cc;
+	u32 una = 0;
+	int i;
+
+	cc_at(&cc, 20000, 10000);
+	for (i = 0; i < 20 * 4; i++) {
+		una += 2 * MSS;
+		NR->on_ack(&cc, una, 2 * MSS, 6000);
+	}
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 20000U);
+
+	una += 2 * MSS;
+	NR->on_ack(&cc, una, 2 * MSS, 18000);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 20100U);
+}
+
+/*
+ * RFC 7661 section 4.3 in slow start: an application that writes 2000
+ * bytes per round trip (one ACK of 2000, nothing left in flight) never
+ * has more than 2000 out, a fifth of the initial 10000: cwnd stays at
+ * 10000 for ten round trips (unchecked it would reach 30000).  Slow start
+ * may run ahead of what is used by up to twice (the window doubles each
+ * round trip, as Linux's tcp_is_cwnd_limited() allows): writing 6000 per
+ * round trip (ACKs of 2000 leaving 4000, 2000, 0) takes cwnd from 10000
+ * to 12000 = 2 * 6000 and no further.
+ */
+static void cong_app_limited_slow_start(struct kunit *test)
+{
+	struct mytcp_cc cc;
+	u32 una = 0;
+	int i;
+
+	NR->init(&cc, MSS, 10);
+	for (i = 0; i < 10; i++) {
+		una += 2 * MSS;
+		NR->on_ack(&cc, una, 2 * MSS, 0);
+	}
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10000U);
+
+	for (i = 0; i < 5 * 3; i++) {
+		una += 2 * MSS;
+		NR->on_ack(&cc, una, 2 * MSS, 4000 - (i % 3) * 2000);
+	}
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 12000U);
+}
+
 static struct kunit_case cong_test_cases[] = {
 	KUNIT_CASE(cong_init),
 	KUNIT_CASE(cong_slow_start_doubles),
@@ -521,6 +580,8 @@ static struct kunit_case cong_test_cases[] = {
 	KUNIT_CASE(cong_timeout_repeated),
 	KUNIT_CASE(cong_dupacks_after_timeout),
 	KUNIT_CASE(cong_recover_wraps),
+	KUNIT_CASE(cong_rwnd_limited_ca),
+	KUNIT_CASE(cong_app_limited_slow_start),
 	{}
 };
 

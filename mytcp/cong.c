@@ -19,6 +19,48 @@ static void newreno_init(struct mytcp_cc *cc, u32 mss, u32 init_segs)
 	cc->in_recovery = false;
 	cc->rto_recover = false;
 	cc->recover = 0;
+	cc->max_flight = 0;
+	cc->window_end = 0;
+}
+
+/**
+ * mytcp_cc_cwnd_limited - did the congestion window limit the sender?
+ * @cc: the state; its window tracking is updated
+ * @ack: SEG.ACK of an ACK that advanced SND.UNA
+ * @acked: bytes it acknowledged
+ * @flight: bytes still in flight after it (SND.MAX - SND.UNA)
+ *
+ * RFC 7661 section 4.3 (and RFC 2861 before it): cwnd grows only while
+ * the sender uses it ("validated"); a flow held back by the receive window
+ * or by the application would otherwise grow cwnd without bound, and burst
+ * it all out when the limit goes.  Decided over a window of data, with the
+ * thresholds of Linux's tcp_is_cwnd_limited(): the most in flight before
+ * any ACK of the window (@flight + @acked, what the sender had out) must
+ * have filled cwnd (less than an SMSS left: segments are whole) in
+ * congestion avoidance, or half of it in slow start (RFC 7661's
+ * threshold), where cwnd may run ahead of a window that doubles each
+ * round trip.  A window ends when SND.UNA passes the SND.MAX it began
+ * with (@ack + @flight is SND.MAX); the ACK that ends it is still judged
+ * on it, as Linux judges an ACK on what was sent before it.
+ *
+ * Return: true if cwnd may grow on this ACK.
+ */
+bool mytcp_cc_cwnd_limited(struct mytcp_cc *cc, u32 ack, u32 acked,
+			   u32 flight)
+{
+	u32 prior = flight + acked;
+	u32 used = max(cc->max_flight, prior);
+
+	if (!cc->max_flight || !mytcp_seq_before(ack, cc->window_end)) {
+		/* judged on the window just ended; the next starts here */
+		cc->max_flight = prior;
+		cc->window_end = ack + flight;
+	} else {
+		cc->max_flight = used;
+	}
+	if (cc->cwnd < cc->ssthresh)
+		return cc->cwnd < 2 * used;
+	return used + cc->mss > cc->cwnd;
 }
 
 /* RFC 5681 section 3.2, step 2: ssthresh = max(FlightSize / 2, 2 * SMSS) */
@@ -30,6 +72,8 @@ static u32 newreno_half(const struct mytcp_cc *cc, u32 flight)
 static enum mytcp_cc_action newreno_on_ack(struct mytcp_cc *cc, u32 ack,
 					   u32 acked, u32 flight)
 {
+	bool cwnd_limited = mytcp_cc_cwnd_limited(cc, ack, acked, flight);
+
 	cc->dupacks = 0;
 	/* everything sent before the last timeout is acknowledged */
 	if (cc->rto_recover && !mytcp_seq_before(ack, cc->recover))
@@ -51,6 +95,8 @@ static enum mytcp_cc_action newreno_on_ack(struct mytcp_cc *cc, u32 ack,
 		cc->cwnd = max(cc->cwnd, cc->mss);
 		return MYTCP_CC_RETRANSMIT;
 	}
+	if (!cwnd_limited)
+		return MYTCP_CC_NONE;	/* rwnd- or application-limited */
 	if (cc->cwnd < cc->ssthresh) {
 		/*
 		 * slow start, counting bytes with L = 2 SMSS (RFC 3465

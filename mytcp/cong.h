@@ -21,6 +21,11 @@
  *	retransmit (RFC 6582 section 3.2, steps 1 and 2)
  * @recover: SND.MAX when fast recovery began or the retransmission timer
  *	last expired ("recover" of RFC 6582)
+ * @max_flight: the most bytes seen in flight (before an ACK) in the
+ *	current window, 0 before the first ACK: whether cwnd is what limits
+ *	the sender (mytcp_cc_cwnd_limited())
+ * @window_end: SND.MAX when the current window began; an ACK at or
+ *	beyond it starts the next
  */
 struct mytcp_cc {
 	u32 cwnd;
@@ -30,6 +35,8 @@ struct mytcp_cc {
 	bool in_recovery;
 	bool rto_recover;
 	u32 recover;
+	u32 max_flight;
+	u32 window_end;
 };
 
 /**
@@ -64,5 +71,8 @@ struct mytcp_cong_ops {
 };
 
 extern const struct mytcp_cong_ops mytcp_newreno;
+
+bool mytcp_cc_cwnd_limited(struct mytcp_cc *cc, u32 ack, u32 acked,
+			   u32 flight);
 
 #endif /* _MYTCP_CONG_H */

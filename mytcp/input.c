@@ -297,7 +297,7 @@ static void mytcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 	if ((cb->flags & TCPHDR_ACK) &&
 	    !mytcp_synsent_ack_acceptable(msk->iss, msk->snd_max, cb->ack)) {
 		if (!(cb->flags & TCPHDR_RST))
-			mytcp_send_reset_reply(net, skb);
+			mytcp_send_reset_reply_sk(sk, skb);
 		mytcp_drop(net, skb, MYTCP_MIB_DROP_NOT_ACCEPTABLE);
 		goto drop;
 	}
@@ -439,7 +439,7 @@ static void mytcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 	if (sk->sk_state == TCP_SYN_RECV) {
 		if (!mytcp_ack_acceptable(msk->snd_una, msk->snd_max, cb->ack)) {
-			mytcp_send_reset_reply(net, skb);
+			mytcp_send_reset_reply_sk(sk, skb);
 			goto drop;
 		}
 		mytcp_event(sk, MYTCP_EV_RCV_ACK_OF_SYN);
@@ -532,7 +532,7 @@ static void mytcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		 */
 		if ((sk->sk_shutdown & RCV_SHUTDOWN) && skb->len &&
 		    mytcp_seq_after(cb->seq + skb->len, msk->rcv_nxt)) {
-			mytcp_send_reset_reply(net, skb);
+			mytcp_send_reset_reply_sk(sk, skb);
 			mytcp_reset(sk);
 			goto drop;
 		}
@@ -611,7 +611,7 @@ int mytcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 			mytcp_tw_put(tw);
 			return 0;
 		}
-		mytcp_send_reset_reply(net, skb);
+		mytcp_send_reset_reply_sk(sk, skb);
 		kfree_skb(skb);
 		return 0;
 	}

@@ -248,7 +248,8 @@ static void mytcp_req_init(struct sock *sk, struct sk_buff *skb,
 	req->mss = mytcp_peer_mss(mss);
 	req->wscale_ok = wscale_ok;
 	req->snd_wscale = wscale;
-	req->dif = inet_iif(skb);
+	req->dif = mytcp_reply_oif(sock_net(sk), skb, sk->sk_bound_dev_if);
+	req->mark = READ_ONCE(sk->sk_mark);
 	/* from the route back to the peer, not the device the SYN came on */
 	advmss = mytcp_path_advmss(sock_net(sk), iph->daddr, iph->saddr,
 				   th->dest, th->source, sk->sk_bound_dev_if,
@@ -337,7 +338,7 @@ static void mytcp_listen_ack(struct sock *sk, struct sk_buff *skb)
 	return;
 reset:
 	mytcp_drop(net, skb, MYTCP_MIB_DROP_NOT_ACCEPTABLE);
-	mytcp_send_reset_reply(net, skb);
+	mytcp_send_reset_reply_sk(sk, skb);
 	kfree_skb(skb);
 }
 
@@ -357,7 +358,8 @@ static void mytcp_req_send_ack(struct sock *sk,
 {
 	mytcp_send_ack_reply(sock_net(sk), req->laddr, req->raddr, req->lport,
 			     req->rport, req->iss + 1, req->irs + 1,
-			     mytcp_req_rcv_wnd(sk), TCPHDR_ACK, NULL);
+			     mytcp_req_rcv_wnd(sk), TCPHDR_ACK, NULL, req->dif,
+			     req->mark);
 }
 
 /* The SYN,ACK of a request goes out again: traced and counted as such. */
@@ -432,7 +434,7 @@ static void mytcp_req_rcv(struct sock *sk, struct mytcp_request *req,
 	/* SND.UNA < SEG.ACK =< SND.NXT, or <SEQ=SEG.ACK><CTL=RST> */
 	if (!mytcp_ack_acceptable(req->iss, req->iss + 1, cb->ack)) {
 		mytcp_drop(net, skb, MYTCP_MIB_DROP_NOT_ACCEPTABLE);
-		mytcp_send_reset_reply(net, skb);
+		mytcp_send_reset_reply_sk(sk, skb);
 		goto drop;
 	}
 	mytcp_listen_complete(sk, req, skb, false);
@@ -585,7 +587,7 @@ void mytcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 	} else if (cb->flags & TCPHDR_ACK) {
 		/* second: an ACK completes a request, or earns a RST */
 		if (cb->flags & TCPHDR_SYN) {
-			mytcp_send_reset_reply(sock_net(sk), skb);
+			mytcp_send_reset_reply_sk(sk, skb);
 			kfree_skb(skb);
 		} else {
 			mytcp_listen_ack(sk, skb);

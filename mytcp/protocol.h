@@ -98,7 +98,9 @@ struct mytcp_skb_cb {
  * @wscale_ok: both ends announced window scaling
  * @retries: SYN+ACK retransmissions so far
  * @expires: jiffies at which the SYN+ACK is sent again
- * @dif: interface the SYN arrived on
+ * @dif: interface its SYN+ACK and ACKs are routed by, or 0: the
+ *	listener's device, or the VRF the SYN came through (mytcp_reply_oif())
+ * @mark: fwmark they are routed by and carry: the listener's SO_MARK
  * @advmss: MSS we announce, from the interface's MTU
  * @synack_us: mytcp_clock_us() when the SYN+ACK went out, U64_MAX once it
  *	went out twice (Karn's rule: no RTT sample), 0 before
@@ -121,6 +123,7 @@ struct mytcp_request {
 	u8 retries;
 	unsigned long expires;
 	int dif;
+	u32 mark;
 	u16 advmss;
 	u64 synack_us;
 };
@@ -151,7 +154,7 @@ struct mytcp_request {
  * @user_mss: MYTCP_MAXSEG, 0 when unset
  * @snd_wscale: shift applied to the peer's windows
  * @rcv_wscale: shift applied to ours
- * @nodelay: MYTCP_NODELAY (kept for the socket option; we send at once)
+ * @nodelay: MYTCP_NODELAY: no Nagle hold-back in mytcp_push()
  * @fin_queued: a FIN is in the write queue
  * @destroyed: mytcp_destroy_sock() has run
  * @send_head: first skb of the write queue not yet sent, or NULL
@@ -274,6 +277,7 @@ static inline struct mytcp_sock *mytcp_sk(const struct sock *sk)
  * @snd_nxt: our SND.NXT (after our FIN)
  * @rcv_nxt: our RCV.NXT (after the peer's FIN)
  * @rcv_wnd: window to announce in re-acknowledgments, unscaled
+ * @mark: the socket's SO_MARK, for routing those (as TCP's tw_mark)
  * @expires: jiffies at which the entry goes
  * @refcnt: references: one from the table, one per lookup in progress
  * @timer: the 2*MSL timer; it owns the table's reference
@@ -289,6 +293,7 @@ struct mytcp_tw {
 	u32 snd_nxt;
 	u32 rcv_nxt;
 	u16 rcv_wnd;
+	u32 mark;
 	unsigned long expires;
 	refcount_t refcnt;
 	struct timer_list timer;
@@ -474,10 +479,15 @@ void mytcp_send_challenge_ack(struct sock *sk);
 void mytcp_send_keepalive_probe(struct sock *sk);
 void mytcp_ack_soon(struct sock *sk, bool now);
 void mytcp_send_active_reset(struct sock *sk, gfp_t gfp);
+int mytcp_reply_oif(struct net *net, const struct sk_buff *skb,
+		    int bound_dev_if);
+u32 mytcp_reply_mark(struct net *net, const struct sk_buff *skb, u32 sk_mark);
 void mytcp_send_reset_reply(struct net *net, struct sk_buff *skb);
+void mytcp_send_reset_reply_sk(const struct sock *sk, struct sk_buff *skb);
 void mytcp_send_ack_reply(struct net *net, __be32 saddr, __be32 daddr,
 			  __be16 sport, __be16 dport, u32 seq, u32 ack,
-			  u16 wnd, u8 flags, const struct mytcp_opts *opts);
+			  u16 wnd, u8 flags, const struct mytcp_opts *opts,
+			  int oif, u32 mark);
 int mytcp_queue_syn(struct sock *sk, u8 flags);
 void mytcp_send_fin(struct sock *sk);
 void mytcp_send_synack(struct sock *listener, struct mytcp_request *req);

@@ -549,6 +549,27 @@ out:
 	return copied;
 }
 
+/*
+ * May new data go into @skb, the tail of the write queue?  Only if it was
+ * never sent, as TCP appends only to skbs not yet transmitted: a clone of a
+ * sent one may still sit in a qdisc or a driver, sharing its buffer (and
+ * its tailroom), and a retransmission must carry the bytes it carried
+ * before, not new ones.  After a go-back-N (a timeout, a smaller path MTU)
+ * send_head points at sent skbs again, so it alone does not tell.
+ */
+static bool mytcp_can_append(const struct mytcp_sock *msk,
+			     const struct sk_buff *skb, unsigned int goal)
+{
+	const struct mytcp_skb_cb *cb;
+
+	if (!skb || !msk->send_head)
+		return false;
+	cb = MYTCP_SKB_CB(skb);
+	return !(cb->flags & (TCPHDR_SYN | TCPHDR_FIN)) &&
+	       !mytcp_seq_before(cb->seq, msk->snd_max) && !skb_cloned(skb) &&
+	       skb->len < goal && skb_tailroom(skb);
+}
+
 /* proto::sendmsg */
 static int mytcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 {
@@ -575,9 +596,7 @@ static int mytcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
 			goto do_error;
 
-		if (!skb || !msk->send_head ||
-		    (MYTCP_SKB_CB(skb)->flags & (TCPHDR_SYN | TCPHDR_FIN)) ||
-		    skb->len >= goal || !skb_tailroom(skb)) {
+		if (!mytcp_can_append(msk, skb, goal)) {
 			if (!sk_stream_memory_free(sk))
 				goto wait_for_memory;
 			skb = alloc_skb(MYTCP_MAX_HEADER + goal,

@@ -99,6 +99,7 @@ void mytcp_time_wait(struct sock *sk)
 		tw->snd_nxt = msk->snd_max;
 		tw->rcv_nxt = msk->rcv_nxt;
 		tw->rcv_wnd = min_t(u32, msk->rcv_wnd >> msk->rcv_wscale, 65535U);
+		tw->mark = READ_ONCE(sk->sk_mark);
 		refcount_set(&tw->refcnt, 1);
 		timer_setup(&tw->timer, mytcp_tw_timer, 0);
 		tw->owner.rcv_saddr = msk->owner.rcv_saddr;
@@ -119,7 +120,7 @@ static void mytcp_tw_ack(struct mytcp_tw *tw, struct net *net)
 {
 	mytcp_send_ack_reply(net, tw->laddr, tw->raddr, tw->lport, tw->rport,
 			     tw->snd_nxt, tw->rcv_nxt, tw->rcv_wnd, TCPHDR_ACK,
-			     NULL);
+			     NULL, tw->owner.bound_dev_if, tw->mark);
 }
 
 /**
