@@ -905,7 +905,11 @@ static int mytcp_getsockopt(struct sock *sk, int level, int optname,
 		val = msk->nodelay;
 		break;
 	case MYTCP_MAXSEG:
-		val = msk->user_mss ? msk->user_mss : msk->mss;
+		/* as TCP: the MSS in use; the user's cap before a connection */
+		val = msk->mss;
+		if (msk->user_mss &&
+		    ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
+			val = msk->user_mss;
 		break;
 	case MYTCP_KEEPIDLE:
 		val = msk->keepidle;
