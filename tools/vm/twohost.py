@@ -207,6 +207,15 @@ def connect():
     return s
 
 
+def serve(ctl, mode, **kw):
+    """Ask the server for one exchange of @mode and connect to it: the
+    socket, and a function that waits for the server's report."""
+    def ask():
+        return ctl.ask(cmd="serve", mode=mode, **kw)
+    join = lib.in_thread(ask)
+    return connect(), lambda: join(300) or {}
+
+
 TESTS = []
 
 
@@ -219,41 +228,28 @@ def test(timeout=120):
 
 def sink(ctl, n, seed):
     """n bytes client -> server, checked by SHA-256 at the server."""
-    res = [None]
-    t = threading.Thread(target=lambda: res.__setitem__(
-        0, ctl.ask(cmd="serve", mode="sink")))
-    t.start()
-    s = connect()
+    s, reply = serve(ctl, "sink")
     data = lib.payload(n, seed)
     s.sendall(data)
     s.close()
-    t.join(300)
-    got = res[0] or {}
+    got = reply()
     assert got.get("n") == n and got.get("sha") == lib.sha256(data), got
 
 
 def source(ctl, n, seed):
     """n bytes server -> client."""
-    res = [None]
-    t = threading.Thread(target=lambda: res.__setitem__(
-        0, ctl.ask(cmd="serve", mode="source", n=n, seed=seed)))
-    t.start()
-    s = connect()
+    s, reply = serve(ctl, "source", n=n, seed=seed)
     got = lib.recv_all(s)
     s.close()
-    t.join(300)
-    assert "error" not in (res[0] or {}), res[0]
+    r = reply()
+    assert "error" not in r, r
     assert len(got) == n and got == lib.payload(n, seed), \
         "received %d of %d bytes, or different ones" % (len(got), n)
 
 
 def both(ctl, n, seed):
     """n bytes each way at once."""
-    res = [None]
-    t = threading.Thread(target=lambda: res.__setitem__(
-        0, ctl.ask(cmd="serve", mode="both", n=n, seed=seed + 1)))
-    t.start()
-    s = connect()
+    s, reply = serve(ctl, "both", n=n, seed=seed + 1)
     data = lib.payload(n, seed)
     w = threading.Thread(target=lambda: (s.sendall(data),
                                          s.shutdown(socket.SHUT_WR)))
@@ -261,9 +257,8 @@ def both(ctl, n, seed):
     got = lib.recv_all(s)
     w.join(300)
     s.close()
-    t.join(300)
+    r = reply()
     assert got == lib.payload(n, seed + 1), "client received %d bytes, wrong" % len(got)
-    r = res[0] or {}
     assert r.get("n") == n and r.get("sha") == lib.sha256(data), r
 
 
@@ -330,11 +325,7 @@ def close_client_first():
     TIME_WAIT; the server passes CLOSE_WAIT and LAST_ACK.  A 100 ms delay
     on the client's NIC holds FIN_WAIT1 and LAST_ACK long enough for a
     poll of /proc/net/mytcp every 5 ms to see them."""
-    res = [None]
-    t = threading.Thread(target=lambda: res.__setitem__(
-        0, CTL.ask(cmd="serve", mode="close_passive")))
-    t.start()
-    s = connect()
+    s, reply = serve(CTL, "close_passive")
     port = s.getsockname()[1]
     netem("delay 100ms")
     try:
@@ -345,8 +336,7 @@ def close_client_first():
     finally:
         netem("")
     s.close()
-    t.join(60)
-    r = res[0] or {}
+    r = reply()
     assert r.get("eof"), r
     for st in ("FIN_WAIT1", "FIN_WAIT2"):
         assert st in w.result, "client states %s" % w.result
@@ -358,18 +348,13 @@ def close_server_first():
     """The server closes first: TIME_WAIT is the server's; the client
     reads EOF in CLOSE_WAIT and its close ends the connection (the
     states the runs wait for are the ones that last)."""
-    res = [None]
-    t = threading.Thread(target=lambda: res.__setitem__(
-        0, CTL.ask(cmd="serve", mode="close_active")))
-    t.start()
-    s = connect()
+    s, reply = serve(CTL, "close_active")
     port = s.getsockname()[1]
     assert s.recv(10) == b"", "no EOF"
     lib.wait_state(None, port, TEST_PORT, CLOSE_WAIT, 10)
     s.close()
     lib.wait_state(None, port, TEST_PORT, None, 30)
-    t.join(60)
-    r = res[0] or {}
+    r = reply()
     assert r.get("time_wait"), "the server did not reach TIME_WAIT: %s" % r
 
 
@@ -377,15 +362,11 @@ def close_server_first():
 def close_abort_resets_peer():
     """SO_LINGER 0 then close(): a RST, and the other kernel's program
     sees ECONNRESET."""
-    res = [None]
-    t = threading.Thread(target=lambda: res.__setitem__(
-        0, CTL.ask(cmd="serve", mode="expect_reset")))
-    t.start()
-    s = connect()
+    s, reply = serve(CTL, "expect_reset")
     s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\0\0\0\0\0\0\0")
     s.close()
-    t.join(60)
-    assert (res[0] or {}).get("err") == "ECONNRESET", res[0]
+    r = reply()
+    assert r.get("err") == "ECONNRESET", r
 
 
 def on_alarm(signum, frame):
