@@ -471,18 +471,18 @@ static void mytcp_listen_syn(struct sock *sk, struct sk_buff *skb)
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
 	struct net *net = sock_net(sk);
-	unsigned int syn_max;
+	bool cookies = READ_ONCE(mytcp_pernet(net)->syncookies);
 	struct mytcp_request *req;
 
-	syn_max = min_t(unsigned int,
-			max_t(unsigned int, READ_ONCE(sk->sk_max_ack_backlog), 8),
-			mytcp_pernet(net)->max_syn_backlog);
 	if (mytcp_accept_queue_full(msk)) {
 		mytcp_drop(net, skb, MYTCP_MIB_DROP_ACCEPT_QUEUE_FULL);
 		goto drop;
 	}
-	if (msk->syn_qlen >= syn_max) {
-		if (READ_ONCE(mytcp_pernet(net)->syncookies))
+	if (mytcp_syn_queue_full(msk->syn_qlen,
+				 READ_ONCE(sk->sk_max_ack_backlog),
+				 READ_ONCE(mytcp_pernet(net)->max_syn_backlog),
+				 cookies)) {
+		if (cookies)
 			mytcp_send_cookie(sk, skb);
 		else
 			mytcp_drop(net, skb, MYTCP_MIB_DROP_SYN_QUEUE_FULL);
