@@ -122,7 +122,29 @@ static struct mytcp_request *mytcp_find_request(struct mytcp_sock *msk,
 	return NULL;
 }
 
-/* Make the socket of a completed handshake, a child of @listener. */
+#if IS_ENABLED(CONFIG_MYTCP_KUNIT_TEST)
+/* KUnit (conn_test.c) sets it: the next child's table insertion fails */
+bool mytcp_fault_child_insert;
+
+static bool mytcp_child_insert_fault(void)
+{
+	return xchg(&mytcp_fault_child_insert, false);
+}
+#else
+static bool mytcp_child_insert_fault(void)
+{
+	return false;
+}
+#endif
+
+/*
+ * Make the socket of a completed handshake, a child of @listener.  It is
+ * fully set up, timers included (mytcp_established() arms keepalive),
+ * before mytcp_ehash_insert() makes it visible.  If the insertion fails
+ * (the 4-tuple went to TIME_WAIT or another connection in between) the
+ * setup is undone in reverse: each armed timer holds a reference and
+ * would fire on freed memory, so they stop first.
+ */
 static struct sock *mytcp_create_child(struct sock *listener,
 				       struct mytcp_request *req,
 				       struct sk_buff *skb)
@@ -216,8 +238,9 @@ static struct sock *mytcp_create_child(struct sock *listener,
 			  req->rport, TCP_SYN_RECV, TCP_ESTABLISHED);
 	inet_sk_set_state(child, TCP_ESTABLISHED);
 	mytcp_established(child);
-	if (mytcp_ehash_insert(child)) {
+	if (mytcp_child_insert_fault() || mytcp_ehash_insert(child)) {
 		/* the 4-tuple is still in TIME_WAIT or taken: give up */
+		mytcp_stop_timers(child);
 		mytcp_port_owner_del(&msk->owner);
 		inet_sk_set_state(child, TCP_CLOSE);
 		sock_set_flag(child, SOCK_DEAD);
