@@ -17,6 +17,7 @@
 #include <net/route.h>
 
 #include "isn.h"
+#include "experiment.h"
 #include "protocol.h"
 #include "trace.h"
 
@@ -212,6 +213,7 @@ static struct sock *mytcp_create_child(struct sock *listener,
 	msk->mss = min_t(u16, req->mss, req->advmss);
 	msk->user_mss = mytcp_sk(listener)->user_mss;
 	msk->nodelay = mytcp_sk(listener)->nodelay;
+	msk->experiments = mytcp_sk(listener)->experiments;
 	if (req->wscale_ok) {
 		msk->snd_wscale = req->snd_wscale;
 		msk->rcv_wscale = MYTCP_RCV_WSCALE;
@@ -488,6 +490,41 @@ static void mytcp_send_cookie(struct sock *sk, struct sk_buff *skb)
 	mytcp_send_synack(sk, &req);
 }
 
+/*
+ * The lesson without the third segment (MYTCP_EXP_TWO_WAY_OPEN): the SYN
+ * alone makes a connection, as if our SYN,ACK had been acknowledged.  RFC
+ * 9293 section 3.5 (figure 8) is why TCP never does this: an old duplicate
+ * SYN then opens a connection the peer never asked for, and the program
+ * accepts it before the peer's RST can say so.  Takes nothing.
+ */
+static void mytcp_two_way_open(struct sock *sk, struct mytcp_request *req,
+			       struct sk_buff *syn)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct net *net = sock_net(sk);
+	struct mytcp_sock *cmsk;
+	struct sock *child;
+
+	if (mytcp_accept_queue_full(msk))
+		return;		/* the request stays: the ACK completes it */
+	req->synack_us = 0;	/* no round trip was measured */
+	child = mytcp_create_child(sk, req, syn);
+	if (!child)
+		return;
+	/* the SYN's window is never scaled (RFC 7323 section 2.2), no ACK */
+	cmsk = mytcp_sk(child);
+	cmsk->snd_wnd = req->snd_wnd;
+	cmsk->max_snd_wnd = req->snd_wnd;
+	cmsk->snd_wl2 = req->iss;
+	mytcp_drop_request(msk, req, false);
+	list_add_tail(&cmsk->accept_node, &msk->accept_queue);
+	msk->accept_qlen++;
+	WRITE_ONCE(sk->sk_ack_backlog, msk->accept_qlen);
+	mytcp_inc_stats(net, MYTCP_MIB_PASSIVEOPENS);
+	mytcp_inc_stats(net, MYTCP_MIB_EXP_TWO_WAY_OPENS);
+	sk->sk_data_ready(sk);
+}
+
 /* A SYN for a listener: a request entry and our SYN+ACK. */
 static void mytcp_listen_syn(struct sock *sk, struct sk_buff *skb)
 {
@@ -528,6 +565,8 @@ static void mytcp_listen_syn(struct sock *sk, struct sk_buff *skb)
 		sk_reset_timer(sk, &msk->listen_timer,
 			       jiffies + MYTCP_LISTEN_TICK);
 	mytcp_send_synack(sk, req);
+	if (mytcp_experiment(sk, MYTCP_EXP_TWO_WAY_OPEN))
+		mytcp_two_way_open(sk, req, skb);
 drop:
 	kfree_skb(skb);
 }

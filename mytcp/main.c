@@ -67,6 +67,8 @@ static const char *const mytcp_mib_names[MYTCP_MIB_MAX] = {
 	[MYTCP_MIB_PMTU_UPDATES]		= "PmtuUpdates",
 	[MYTCP_MIB_ICMP_HARD_ERRORS]		= "IcmpHardErrors",
 	[MYTCP_MIB_ICMP_SOFT_ERRORS]		= "IcmpSoftErrors",
+	[MYTCP_MIB_EXP_TWO_WAY_OPENS]		= "ExpTwoWayOpens",
+	[MYTCP_MIB_EXP_TIME_WAIT_SKIPPED]	= "ExpTimeWaitSkipped",
 };
 
 /**

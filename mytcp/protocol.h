@@ -222,6 +222,7 @@ struct mytcp_sock {
 	u8 nodelay:1,
 	   fin_queued:1,
 	   destroyed:1;
+	u8 experiments;
 
 	struct sk_buff *send_head;
 	struct sk_buff_head ooo_queue;
@@ -345,6 +346,8 @@ enum mytcp_mib_field {
 	MYTCP_MIB_PMTU_UPDATES,
 	MYTCP_MIB_ICMP_HARD_ERRORS,
 	MYTCP_MIB_ICMP_SOFT_ERRORS,
+	MYTCP_MIB_EXP_TWO_WAY_OPENS,
+	MYTCP_MIB_EXP_TIME_WAIT_SKIPPED,
 	MYTCP_MIB_MAX
 };
 
@@ -392,6 +395,7 @@ struct mytcp_net {
 	int keepalive_time;
 	int keepalive_intvl;
 	int keepalive_probes;
+	int experiments;
 	unsigned long challenge_second;
 	atomic_t challenge_count;
 	struct ctl_table_header *sysctl_hdr;

@@ -20,6 +20,7 @@
 #include <net/route.h>
 
 #include "isn.h"
+#include "experiment.h"
 #include "protocol.h"
 #include "trace.h"
 
@@ -837,6 +838,9 @@ static int mytcp_setsockopt(struct sock *sk, int level, int optname,
 		else
 			msk->keepcnt = val;
 		break;
+	case MYTCP_EXPERIMENTS:
+		err = mytcp_set_experiments(sk, val);
+		break;
 	default:
 		err = -ENOPROTOOPT;
 	}
@@ -882,6 +886,9 @@ static int mytcp_getsockopt(struct sock *sk, int level, int optname,
 		break;
 	case MYTCP_KEEPCNT:
 		val = msk->keepcnt;
+		break;
+	case MYTCP_EXPERIMENTS:
+		val = msk->experiments;
 		break;
 	default:
 		return -ENOPROTOOPT;

@@ -14,6 +14,7 @@
 
 #include <linux/slab.h>
 
+#include "experiment.h"
 #include "protocol.h"
 #include "trace.h"
 
@@ -80,6 +81,15 @@ void mytcp_time_wait(struct sock *sk)
 	struct mytcp_tw *tw;
 
 	mytcp_set_state(sk, TCP_TIME_WAIT);
+	/*
+	 * The lesson without RFC 9293 section 3.6.1's 2*MSL: the 4-tuple
+	 * is free at once, for a new incarnation and for old duplicates.
+	 */
+	if (mytcp_experiment(sk, MYTCP_EXP_NO_TIME_WAIT)) {
+		mytcp_inc_stats(net, MYTCP_MIB_EXP_TIME_WAIT_SKIPPED);
+		mytcp_done(sk);
+		return;
+	}
 	tw = kzalloc(sizeof(*tw), GFP_ATOMIC);
 	if (tw) {
 		tw->laddr = inet->inet_rcv_saddr;
