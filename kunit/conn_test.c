@@ -789,6 +789,54 @@ static void conn_accept_queue(struct kunit *test)
 	}
 }
 
+/* The keepalive settings of @s: idle and interval in seconds, count. */
+static void keepalive_of(struct socket *s, int v[3])
+{
+#if CONN_TEST_MYTCP
+	const struct mytcp_sock *msk = mytcp_sk(s->sk);
+
+	v[0] = msk->keepidle;
+	v[1] = msk->keepintvl;
+	v[2] = msk->keepcnt;
+#else
+	const struct tcp_sock *tp = tcp_sk(s->sk);
+
+	v[0] = keepalive_time_when(tp) / HZ;
+	v[1] = keepalive_intvl_when(tp) / HZ;
+	v[2] = keepalive_probes(tp);
+#endif
+}
+
+/*
+ * An accepted socket takes the listener's TCP_KEEPIDLE, TCP_KEEPINTVL and
+ * TCP_KEEPCNT, as TCP's children do (they are clones of the listener), not
+ * the namespace's defaults.
+ */
+static void conn_child_inherits_keepalive(struct kunit *test)
+{
+	static const int opt[3] = { TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT };
+	int want[3] = { 77, 11, 5 };
+	struct conn_ctx *c = test->priv;
+	struct sockaddr_in sin = loopback(c->port);
+	int got[3], i, err;
+
+	start_listener(test, c);
+	for (i = 0; i < 3; i++) {
+		err = c->lsn->ops->setsockopt(c->lsn, SOL_TCP, opt[i],
+					      KERNEL_SOCKPTR(&want[i]),
+					      sizeof(int));
+		KUNIT_ASSERT_EQ(test, err, 0);
+	}
+	new_sock(test, &c->cli);
+	err = kernel_connect(c->cli, (struct sockaddr *)&sin, sizeof(sin), 0);
+	KUNIT_ASSERT_EQ_MSG(test, err, 0, "connect");
+	KUNIT_ASSERT_EQ_MSG(test, kernel_accept(c->lsn, &c->srv, 0), 0,
+			    "accept");
+	keepalive_of(c->srv, got);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ_MSG(test, got[i], want[i], "option %d", opt[i]);
+}
+
 #if CONN_TEST_MYTCP
 /*
  * A child whose 4-tuple cannot enter the connection table (TIME_WAIT or
@@ -857,6 +905,7 @@ static struct kunit_case conn_test_cases[] = {
 	KUNIT_CASE(conn_connect_twice),
 	KUNIT_CASE(conn_accept_nonblock),
 	KUNIT_CASE(conn_accept_queue),
+	KUNIT_CASE(conn_child_inherits_keepalive),
 #if CONN_TEST_MYTCP
 	KUNIT_CASE(conn_child_insert_fails),
 #endif

@@ -213,6 +213,10 @@ static struct sock *mytcp_create_child(struct sock *listener,
 	msk->mss = min_t(u16, req->mss, req->advmss);
 	msk->user_mss = mytcp_sk(listener)->user_mss;
 	msk->nodelay = mytcp_sk(listener)->nodelay;
+	/* TCP_KEEPIDLE, _KEEPINTVL, _KEEPCNT: inherited, as TCP's clones do */
+	msk->keepidle = mytcp_sk(listener)->keepidle;
+	msk->keepintvl = mytcp_sk(listener)->keepintvl;
+	msk->keepcnt = mytcp_sk(listener)->keepcnt;
 	msk->experiments = mytcp_sk(listener)->experiments;
 	if (req->wscale_ok) {
 		msk->snd_wscale = req->snd_wscale;
