@@ -114,9 +114,11 @@ static void mytcp_ack_advance(struct sock *sk, u32 ack)
 	msk->backoff = 0;
 	if (rtt_us >= 0 && !ambiguous)
 		mytcp_rtt_measured(sk, rtt_us);
-	if (msk->ca_ops->on_ack(&msk->cc, ack, acked,
-				msk->snd_max - msk->snd_una) ==
-	    MYTCP_CC_RETRANSMIT)
+	/* the algorithms read no clock: they are given the time and the RTT */
+	msk->cc.now_us = (u32)mytcp_clock_us();
+	msk->cc.srtt_us = msk->rtt.srtt;
+	if (mytcp_cc_on_ack(&msk->cc, msk->ca_ops, ack, acked,
+			    msk->snd_max - msk->snd_una) == MYTCP_CC_RETRANSMIT)
 		mytcp_retransmit_una(sk);	/* RFC 6582: a partial ACK */
 
 	if (msk->snd_una == msk->snd_max && !msk->send_head)
@@ -479,8 +481,10 @@ static void mytcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		   msk->snd_una != msk->snd_max && msk->snd_wnd &&
 		   ((u32)cb->wnd << msk->snd_wscale) == msk->snd_wnd) {
 		/* RFC 5681 section 2: a duplicate ACK */
-		if (msk->ca_ops->on_dupack(&msk->cc, msk->snd_max - msk->snd_una,
-					   msk->snd_max) == MYTCP_CC_RETRANSMIT)
+		msk->cc.now_us = (u32)mytcp_clock_us();
+		if (mytcp_cc_on_dupack(&msk->cc, msk->ca_ops,
+				       msk->snd_max - msk->snd_una,
+				       msk->snd_max) == MYTCP_CC_RETRANSMIT)
 			mytcp_retransmit_una(sk);
 	}
 	if (!synack && mytcp_window_update_ok(msk->snd_wl1, msk->snd_wl2,

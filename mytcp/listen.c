@@ -198,6 +198,7 @@ static struct sock *mytcp_create_child(struct sock *listener,
 	atomic_set(&inet->inet_id, get_random_u16());
 
 	mytcp_init_sock(child);
+	mytcp_cong_sock_inherit(child, listener);
 	msk = mytcp_sk(child);
 	msk->iss = req->iss;
 	msk->snd_una = req->iss + 1;

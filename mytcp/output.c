@@ -523,9 +523,12 @@ void mytcp_retransmit_head(struct sock *sk)
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct sk_buff *skb;
 
-	if (msk->snd_una != msk->snd_max)
-		msk->ca_ops->on_timeout(&msk->cc, msk->snd_max - msk->snd_una,
-					msk->snd_max, msk->backoff <= 1);
+	if (msk->snd_una != msk->snd_max) {
+		msk->cc.now_us = (u32)mytcp_clock_us();
+		mytcp_cc_on_timeout(&msk->cc, msk->ca_ops,
+				    msk->snd_max - msk->snd_una, msk->snd_max,
+				    msk->backoff <= 1);
+	}
 	msk->snd_nxt = msk->snd_una;
 	skb = skb_peek(&sk->sk_write_queue);
 	msk->send_head = skb;

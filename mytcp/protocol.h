@@ -396,6 +396,7 @@ struct mytcp_net {
 	int keepalive_intvl;
 	int keepalive_probes;
 	int experiments;
+	struct mytcp_cong_ops __rcu *cong_default;
 	unsigned long challenge_second;
 	atomic_t challenge_count;
 	struct ctl_table_header *sysctl_hdr;
@@ -416,6 +417,16 @@ unsigned long mytcp_read_stat(const struct net *net, enum mytcp_mib_field f);
 extern bool mytcp_fault_child_insert;
 #endif
 const char *mytcp_mib_name(enum mytcp_mib_field f);
+
+/* cong_ctl.c: the registry of congestion control algorithms */
+int mytcp_cong_init(void);
+void mytcp_cong_exit(void);
+void mytcp_cong_net_init(struct net *net);
+void mytcp_cong_net_exit(struct net *net);
+int mytcp_sysctl_cong(struct ctl_table *ctl, int write, void *buffer,
+		      size_t *lenp, loff_t *ppos);
+int mytcp_sysctl_cong_available(struct ctl_table *ctl, int write,
+				void *buffer, size_t *lenp, loff_t *ppos);
 
 /* mem.c: the global memory pool (net.mytcp.mem) */
 void mytcp_mem_setup_proto(struct proto *prot);

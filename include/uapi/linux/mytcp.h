@@ -23,6 +23,7 @@
 #define MYTCP_KEEPIDLE		4	/* same number as TCP_KEEPIDLE */
 #define MYTCP_KEEPINTVL		5	/* same number as TCP_KEEPINTVL */
 #define MYTCP_KEEPCNT		6	/* same number as TCP_KEEPCNT */
+#define MYTCP_CONGESTION	13	/* same as TCP_CONGESTION: a name */
 #define MYTCP_INFO		200	/* struct mytcp_info, read only */
 #define MYTCP_EXPERIMENTS	201	/* int: MYTCP_EXP_* bits, for lessons */
 
