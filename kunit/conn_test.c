@@ -789,6 +789,104 @@ static void conn_accept_queue(struct kunit *test)
 	}
 }
 
+/* The keepalive settings of @s: idle and interval in seconds, count. */
+static void keepalive_of(struct socket *s, int v[3])
+{
+#if CONN_TEST_MYTCP
+	const struct mytcp_sock *msk = mytcp_sk(s->sk);
+
+	v[0] = msk->keepidle;
+	v[1] = msk->keepintvl;
+	v[2] = msk->keepcnt;
+#else
+	const struct tcp_sock *tp = tcp_sk(s->sk);
+
+	v[0] = keepalive_time_when(tp) / HZ;
+	v[1] = keepalive_intvl_when(tp) / HZ;
+	v[2] = keepalive_probes(tp);
+#endif
+}
+
+/*
+ * An accepted socket takes the listener's TCP_KEEPIDLE, TCP_KEEPINTVL and
+ * TCP_KEEPCNT, as TCP's children do (they are clones of the listener), not
+ * the namespace's defaults.
+ */
+static void conn_child_inherits_keepalive(struct kunit *test)
+{
+	static const int opt[3] = { TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT };
+	int want[3] = { 77, 11, 5 };
+	struct conn_ctx *c = test->priv;
+	struct sockaddr_in sin = loopback(c->port);
+	int got[3], i, err;
+
+	start_listener(test, c);
+	for (i = 0; i < 3; i++) {
+		err = c->lsn->ops->setsockopt(c->lsn, SOL_TCP, opt[i],
+					      KERNEL_SOCKPTR(&want[i]),
+					      sizeof(int));
+		KUNIT_ASSERT_EQ(test, err, 0);
+	}
+	new_sock(test, &c->cli);
+	err = kernel_connect(c->cli, (struct sockaddr *)&sin, sizeof(sin), 0);
+	KUNIT_ASSERT_EQ_MSG(test, err, 0, "connect");
+	KUNIT_ASSERT_EQ_MSG(test, kernel_accept(c->lsn, &c->srv, 0), 0,
+			    "accept");
+	keepalive_of(c->srv, got);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ_MSG(test, got[i], want[i], "option %d", opt[i]);
+}
+
+#if CONN_TEST_MYTCP
+/*
+ * A child whose 4-tuple cannot enter the connection table (TIME_WAIT or
+ * another connection took it between the listener's lookup and the
+ * insertion; forced here with mytcp_fault_child_insert) is freed at once,
+ * and the keepalive timer SO_KEEPALIVE armed for it is stopped first: with
+ * a keepalive time of 1 s, a timer left pending would fire on freed memory
+ * within the 1.5 s this test waits (KASAN, make kunit-debug, reports it).
+ * The request stays, so the client's next segment completes the handshake.
+ */
+static unsigned long drop_other(void)
+{
+	return mytcp_read_stat(&init_net, MYTCP_MIB_DROP_OTHER);
+}
+
+static void conn_child_insert_fails(struct kunit *test)
+{
+	struct mytcp_net *mn = mytcp_pernet(&init_net);
+	struct conn_ctx *c = test->priv;
+	struct sockaddr_in sin = loopback(c->port);
+	int idle = mn->keepalive_time;
+	unsigned long drops;
+	char buf[4];
+	int err;
+
+	start_listener(test, c);
+	sock_set_keepalive(c->lsn->sk);
+	mn->keepalive_time = 1;
+	drops = drop_other();
+	WRITE_ONCE(mytcp_fault_child_insert, true);
+	new_sock(test, &c->cli);
+	err = kernel_connect(c->cli, (struct sockaddr *)&sin, sizeof(sin), 0);
+	KUNIT_EXPECT_EQ_MSG(test, err, 0, "connect");
+	KUNIT_EXPECT_TRUE(test, poll_until(drop_other() > drops));
+	mn->keepalive_time = idle;
+	KUNIT_ASSERT_EQ_MSG(test, err, 0, "connect");
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(mytcp_fault_child_insert));
+	KUNIT_EXPECT_EQ(test, kernel_accept(c->lsn, &c->srv, O_NONBLOCK),
+			-EAGAIN);
+	/* not a synchronisation: the time a stray timer would need to fire */
+	msleep(1500);
+
+	KUNIT_ASSERT_EQ(test, conn_send(c->cli, "ping", 4), 4);
+	KUNIT_ASSERT_EQ(test, kernel_accept(c->lsn, &c->srv, 0), 0);
+	set_timeouts(c->srv);
+	KUNIT_ASSERT_EQ(test, recv_all(c->srv, buf, 4), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, "ping", 4), 0);
+}
+#endif
+
 static struct kunit_case conn_test_cases[] = {
 	KUNIT_CASE(conn_handshake),
 	KUNIT_CASE(conn_data_both_ways),
@@ -807,6 +905,10 @@ static struct kunit_case conn_test_cases[] = {
 	KUNIT_CASE(conn_connect_twice),
 	KUNIT_CASE(conn_accept_nonblock),
 	KUNIT_CASE(conn_accept_queue),
+	KUNIT_CASE(conn_child_inherits_keepalive),
+#if CONN_TEST_MYTCP
+	KUNIT_CASE(conn_child_insert_fails),
+#endif
 	{}
 };
 

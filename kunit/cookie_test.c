@@ -8,7 +8,7 @@
  * in or the next, and it carries the peer's MSS (RFC 9293 section 3.7.1,
  * rounded down to a table entry) and window scale (RFC 7323 section 2.2).
  * The 32 bits, from isn.c:
- *   31..11  hash   10..8  t mod 8   7  wscale_ok   6..3  wscale   2..0  MSS
+ *   31..8  hash (24 bits)   7  t mod 2   6..3  wscale, 15 for none   2..0  MSS
  */
 #include <kunit/test.h>
 #include <linux/kernel.h>
@@ -59,24 +59,50 @@ static void cookie_same_period(struct kunit *test)
 
 /*
  * The layout of isn.c, by hand for MSS 1460 (index 4 of 536, 1200, 1360,
- * 1440, 1460, ...), wscale 7 with wscale_ok, period 1005:
- *   low byte = 1 << 7 | 7 << 3 | 4 = 0xbc, bits 10..8 = 5.
+ * 1440, 1460, ...), wscale 7 with wscale_ok, period 1005 (odd):
+ *   low byte = 1 << 7 | 7 << 3 | 4 = 0xbc; without window scaling
+ *   1 << 7 | 15 << 3 | 4 = 0xfc.
  */
 static void cookie_layout(struct kunit *test)
 {
+	struct mytcp_cookie_info none = { .mss = 1460, .wscale_ok = false };
 	u32 c = make(IRS, T, &info_1460);
 
 	KUNIT_EXPECT_EQ(test, c & 0xff, 0xbcU);
-	KUNIT_EXPECT_EQ(test, (c >> 8) & 7, 5U);
-	/* the hash depends on the period, the low bits do not */
-	KUNIT_EXPECT_NE(test, make(IRS, T + 8, &info_1460) >> 11, c >> 11);
-	KUNIT_EXPECT_EQ(test, make(IRS, T + 8, &info_1460) & 0x7ff, c & 0x7ff);
+	KUNIT_EXPECT_EQ(test, make(IRS, T, &none) & 0xff, 0xfcU);
+	KUNIT_EXPECT_EQ(test, make(IRS, T + 1, &info_1460) & 0xff, 0x3cU);
+	/* the hash depends on the period, the low bits only on its parity */
+	KUNIT_EXPECT_NE(test, make(IRS, T + 2, &info_1460) >> 8, c >> 8);
+	KUNIT_EXPECT_EQ(test, make(IRS, T + 2, &info_1460) & 0xff, c & 0xff);
+}
+
+/*
+ * The bit budget (design.md, "SYN cookies"): 3 bits of MSS index, 4 of
+ * window scale (15 values and "none"), 1 of period parity; the other 24
+ * are MAC.  Over 4096 SYNs that differ only in their IRS, each of bits
+ * 31..8 must be seen both set and clear (a period or flag bit there would
+ * be constant), while bits 7..0 never change: an ACK forged for one
+ * connection is accepted with probability 2^-24.
+ */
+static void cookie_mac_is_24_bits(struct kunit *test)
+{
+	u32 ones = 0, zeros = 0, low = make(IRS, T, &info_1460) & 0xff;
+	u32 i, c;
+
+	for (i = 0; i < 4096; i++) {
+		c = make(IRS + i * 0x9e3779b9U, T, &info_1460);
+		ones |= c;
+		zeros |= ~c;
+		KUNIT_EXPECT_EQ(test, c & 0xff, low);
+	}
+	KUNIT_EXPECT_EQ(test, ones >> 8, 0xffffffU);
+	KUNIT_EXPECT_EQ(test, zeros >> 8, 0xffffffU);
 }
 
 /*
  * Good for the period it was made in and the next (a SYN+ACK sent at the
  * end of a period still has a whole period to come back), no longer: two
- * to nine periods later fails, eight later too although t mod 8 is the
+ * to nine periods later fails, every second one although t mod 2 is the
  * same again, and so does a period before the one it was made in.
  */
 static void cookie_periods(struct kunit *test)
@@ -211,7 +237,8 @@ static void cookie_mss_rounds_down(struct kunit *test)
 
 /*
  * RFC 7323 section 2.2: whether the SYN offered window scaling, and its
- * shift (0 to 14), both come back; without the option, no scaling.
+ * shift (0 to 14), both come back; without the option, no scaling (field
+ * 15).  A shift above 14 comes back as 14 (RFC 7323 section 2.3).
  */
 static void cookie_wscale_carried(struct kunit *test)
 {
@@ -221,20 +248,22 @@ static void cookie_wscale_carried(struct kunit *test)
 		{ .mss = 1460, .wscale_ok = true, .wscale = 1 },
 		{ .mss = 1460, .wscale_ok = true, .wscale = 9 },
 		{ .mss = 1460, .wscale_ok = true, .wscale = 14 },
+		{ .mss = 1460, .wscale_ok = true, .wscale = 15 },
 	};
 	struct mytcp_cookie_info got;
 	int i;
 	u32 c;
 
 	for (i = 0; i < ARRAY_SIZE(ins); i++) {
+		u32 ws = ins[i].wscale_ok ? min_t(u32, ins[i].wscale, 14) : 0;
+
 		c = make(IRS, T, &ins[i]);
-		KUNIT_EXPECT_EQ(test, (c >> 7) & 1, (u32)ins[i].wscale_ok);
-		KUNIT_EXPECT_EQ(test, (c >> 3) & 0xf, (u32)ins[i].wscale);
+		KUNIT_EXPECT_EQ(test, (c >> 3) & 0xf,
+				ins[i].wscale_ok ? ws : 15U);
 		KUNIT_ASSERT_TRUE(test, check(IRS, c, T + 1, &got));
 		KUNIT_EXPECT_EQ_MSG(test, got.wscale_ok, ins[i].wscale_ok,
 				    "case %d", i);
-		KUNIT_EXPECT_EQ_MSG(test, got.wscale, ins[i].wscale,
-				    "case %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, got.wscale, ws, "case %d", i);
 		KUNIT_EXPECT_EQ(test, got.mss, 1460);
 	}
 }
@@ -242,6 +271,7 @@ static void cookie_wscale_carried(struct kunit *test)
 static struct kunit_case cookie_test_cases[] = {
 	KUNIT_CASE(cookie_same_period),
 	KUNIT_CASE(cookie_layout),
+	KUNIT_CASE(cookie_mac_is_24_bits),
 	KUNIT_CASE(cookie_periods),
 	KUNIT_CASE(cookie_period_wraps),
 	KUNIT_CASE(cookie_other_connection),

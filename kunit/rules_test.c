@@ -371,6 +371,28 @@ static void rules_rto_backoff_cap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mytcp_rto_backoff(US_MAX, 1, US_MAX), US_MAX);
 }
 
+/*
+ * The SYN queue sized as Linux 6.1's TCP sizes its request queue
+ * (inet_csk_reqsk_queue_is_full(): qlen > sk_max_ack_backlog): listen(fd,
+ * n) holds n + 1 requests, listen(fd, 0) one, whatever
+ * net.mytcp.max_syn_backlog says when cookies are on; with cookies off,
+ * also no more than three quarters of max_syn_backlog (TCP keeps the last
+ * quarter for proven peers, and mytcp proves none): 256 - 64 = 192.
+ */
+static void rules_syn_queue_full(struct kunit *test)
+{
+	KUNIT_EXPECT_FALSE(test, mytcp_syn_queue_full(0, 0, 256, true));
+	KUNIT_EXPECT_TRUE(test, mytcp_syn_queue_full(1, 0, 256, true));
+	KUNIT_EXPECT_FALSE(test, mytcp_syn_queue_full(4, 4, 256, true));
+	KUNIT_EXPECT_TRUE(test, mytcp_syn_queue_full(5, 4, 256, true));
+	KUNIT_EXPECT_TRUE(test, mytcp_syn_queue_full(5, 4, 256, false));
+	KUNIT_EXPECT_FALSE(test, mytcp_syn_queue_full(1000, 4096, 256, true));
+	KUNIT_EXPECT_FALSE(test, mytcp_syn_queue_full(192, 4096, 256, false));
+	KUNIT_EXPECT_TRUE(test, mytcp_syn_queue_full(193, 4096, 256, false));
+	KUNIT_EXPECT_FALSE(test, mytcp_syn_queue_full(0, 4096, 1, false));
+	KUNIT_EXPECT_TRUE(test, mytcp_syn_queue_full(2, 4096, 1, false));
+}
+
 static struct kunit_case rules_test_cases[] = {
 	KUNIT_CASE_PARAM(rules_seg_acceptable_table, acc_gen_params),
 	KUNIT_CASE(rules_ack_acceptable),
@@ -387,6 +409,7 @@ static struct kunit_case rules_test_cases[] = {
 	KUNIT_CASE(rules_rtt_granularity),
 	KUNIT_CASE(rules_rto_backoff),
 	KUNIT_CASE(rules_rto_backoff_cap),
+	KUNIT_CASE(rules_syn_queue_full),
 	{}
 };
 

@@ -106,7 +106,7 @@ static void mytcp_ack_advance(struct sock *sk, u32 ack)
 		consume_skb(skb);
 		freed = true;
 	}
-	msk->snd_una = ack;
+	WRITE_ONCE(msk->snd_una, ack);	/* read by SIOCOUTQ and /proc */
 	/* the path works: forget an ICMP error kept for a timeout (icmp.c) */
 	WRITE_ONCE(sk->sk_err_soft, 0);
 	if (mytcp_seq_after(ack, msk->snd_nxt))
@@ -139,14 +139,14 @@ static void mytcp_queue_in_order(struct sock *sk, struct sk_buff *skb)
 
 	if (mytcp_seq_after(data_end, msk->rcv_nxt)) {
 		msk->bytes_received += data_end - msk->rcv_nxt;
-		msk->rcv_nxt = data_end;
+		WRITE_ONCE(msk->rcv_nxt, data_end);	/* poll() reads it */
 		__skb_queue_tail(&sk->sk_receive_queue, skb);
 	} else {
 		kfree_skb(skb);
 	}
 	if (fin) {
 		/* the FIN takes a sequence number of its own (section 3.4) */
-		msk->rcv_nxt = data_end + 1;
+		WRITE_ONCE(msk->rcv_nxt, data_end + 1);
 		mytcp_fin(sk);
 	}
 }
@@ -315,8 +315,8 @@ static void mytcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 
 	mytcp_peer_alive(msk);
 	msk->irs = cb->seq;
-	msk->rcv_nxt = cb->seq + 1;
-	msk->copied_seq = msk->rcv_nxt;
+	WRITE_ONCE(msk->rcv_nxt, cb->seq + 1);
+	WRITE_ONCE(msk->copied_seq, msk->rcv_nxt);
 	msk->rcv_wup = msk->rcv_nxt;
 	msk->mss = min_t(u16, mytcp_peer_mss(cb->opts.mss), msk->advmss);
 	if (cb->opts.wscale_ok) {

@@ -26,19 +26,23 @@ static siphash_aligned_key_t mytcp_cookie_key;
  * carries what the request entry would have held, so no state is kept
  * for a SYN until its ACK proves the peer's address (the flood's sources
  * are spoofed and never answer).  Layout of the 32 bits:
- *   31..11  21 bits of SipHash(4-tuple, IRS, t) with a secret key
- *   10..8   t mod 8, t counting 64-second periods
- *   7       the peer offered window scaling
- *   6..3    its window scale
+ *   31..8   24 bits of SipHash(4-tuple, IRS, t, bits 6..0) with a secret key
+ *   7       t mod 2, t counting 64-second periods
+ *   6..3    the peer's window scale, 0 to 14 (RFC 7323 2.3), or 15: the
+ *           SYN offered no window scaling
  *   2..0    index of its MSS in mytcp_cookie_mss[]
- * A cookie is good for the period it was made in and the next.
+ * A cookie is good for the period it was made in and the next: the parity
+ * bit says which of the two to hash with, and the hash (which covers t)
+ * fails any other.  Every bit not needed to rebuild the request is MAC.
  */
 static const u16 mytcp_cookie_mss[8] = {
 	536, 1200, 1360, 1440, 1460, 4312, 8960, 65483
 };
 
-#define MYTCP_COOKIE_T_SHIFT	8
-#define MYTCP_COOKIE_HASH_SHIFT	11
+#define MYTCP_COOKIE_T_SHIFT	7
+#define MYTCP_COOKIE_HASH_SHIFT	8
+#define MYTCP_COOKIE_CARRIED	0x7f	/* window scale and MSS index */
+#define MYTCP_COOKIE_NO_WSCALE	15
 
 /**
  * mytcp_isn_calc - the RFC 6528 function itself, for a given key and time
@@ -77,8 +81,9 @@ u32 mytcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
 }
 
 /*
- * The hash covers the low byte too (MSS index and window scale), so a peer
- * cannot ask for a larger MSS or another scale by editing its ACK.
+ * The hash covers what the cookie carries too (MSS index and window
+ * scale), so a peer cannot ask for a larger MSS or another scale by
+ * editing its ACK.
  */
 static u32 mytcp_cookie_hash(const siphash_key_t *key, __be32 laddr,
 			     __be32 raddr, __be16 lport, __be16 rport, u32 irs,
@@ -87,7 +92,7 @@ static u32 mytcp_cookie_hash(const siphash_key_t *key, __be32 laddr,
 	u32 ports = (u32)ntohs(lport) << 16 | ntohs(rport);
 	u64 a = (u64)(__force u32)laddr << 32 | (__force u32)raddr;
 	u64 b = (u64)ports << 32 | irs;
-	u64 c = (u64)(carried & 0xff) << 32 | t;
+	u64 c = (u64)(carried & MYTCP_COOKIE_CARRIED) << 32 | t;
 
 	return (u32)siphash_3u64(a, b, c, key) >> MYTCP_COOKIE_HASH_SHIFT;
 }
@@ -109,15 +114,18 @@ u32 mytcp_cookie_make(const siphash_key_t *key, __be32 laddr, __be32 raddr,
 		      __be16 lport, __be16 rport, u32 irs, u32 t,
 		      const struct mytcp_cookie_info *info)
 {
-	u32 idx = 0, i, carried;
+	u32 idx = 0, i, carried, ws;
 
 	for (i = 0; i < ARRAY_SIZE(mytcp_cookie_mss); i++)
 		if (mytcp_cookie_mss[i] <= info->mss)
 			idx = i;
-	carried = (u32)info->wscale_ok << 7 | (info->wscale & 0xf) << 3 | idx;
+	/* RFC 7323 section 2.3: a shift above 14 is used as 14 */
+	ws = info->wscale_ok ? min_t(u32, info->wscale, 14) :
+			       MYTCP_COOKIE_NO_WSCALE;
+	carried = ws << 3 | idx;
 	return mytcp_cookie_hash(key, laddr, raddr, lport, rport, irs, t,
 				 carried) << MYTCP_COOKIE_HASH_SHIFT |
-	       (t & 7) << MYTCP_COOKIE_T_SHIFT | carried;
+	       (t & 1) << MYTCP_COOKIE_T_SHIFT | carried;
 }
 
 /**
@@ -139,22 +147,16 @@ bool mytcp_cookie_check(const siphash_key_t *key, __be32 laddr, __be32 raddr,
 			__be16 lport, __be16 rport, u32 irs, u32 cookie,
 			u32 now_t, struct mytcp_cookie_info *info)
 {
-	u32 t_low = (cookie >> MYTCP_COOKIE_T_SHIFT) & 7;
-	u32 t;
+	u32 t_low = (cookie >> MYTCP_COOKIE_T_SHIFT) & 1;
+	u32 t = t_low == (now_t & 1) ? now_t : now_t - 1;
+	u32 ws = (cookie >> 3) & 0xf;
 
-	if (t_low == (now_t & 7))
-		t = now_t;
-	else if (t_low == ((now_t - 1) & 7))
-		t = now_t - 1;
-	else
-		return false;
 	if (cookie >> MYTCP_COOKIE_HASH_SHIFT !=
 	    mytcp_cookie_hash(key, laddr, raddr, lport, rport, irs, t, cookie))
 		return false;
 	info->mss = mytcp_cookie_mss[cookie & 7];
-	info->wscale_ok = cookie & BIT(7);
-	/* RFC 7323 section 2.3: a shift above 14 is used as 14 */
-	info->wscale = min_t(u32, (cookie >> 3) & 0xf, 14);
+	info->wscale_ok = ws != MYTCP_COOKIE_NO_WSCALE;
+	info->wscale = info->wscale_ok ? ws : 0;
 	return true;
 }
 

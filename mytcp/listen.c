@@ -123,7 +123,29 @@ static struct mytcp_request *mytcp_find_request(struct mytcp_sock *msk,
 	return NULL;
 }
 
-/* Make the socket of a completed handshake, a child of @listener. */
+#if IS_ENABLED(CONFIG_MYTCP_KUNIT_TEST)
+/* KUnit (conn_test.c) sets it: the next child's table insertion fails */
+bool mytcp_fault_child_insert;
+
+static bool mytcp_child_insert_fault(void)
+{
+	return xchg(&mytcp_fault_child_insert, false);
+}
+#else
+static bool mytcp_child_insert_fault(void)
+{
+	return false;
+}
+#endif
+
+/*
+ * Make the socket of a completed handshake, a child of @listener.  It is
+ * fully set up, timers included (mytcp_established() arms keepalive),
+ * before mytcp_ehash_insert() makes it visible.  If the insertion fails
+ * (the 4-tuple went to TIME_WAIT or another connection in between) the
+ * setup is undone in reverse: each armed timer holds a reference and
+ * would fire on freed memory, so they stop first.
+ */
 static struct sock *mytcp_create_child(struct sock *listener,
 				       struct mytcp_request *req,
 				       struct sk_buff *skb)
@@ -192,6 +214,10 @@ static struct sock *mytcp_create_child(struct sock *listener,
 	msk->mss = min_t(u16, req->mss, req->advmss);
 	msk->user_mss = mytcp_sk(listener)->user_mss;
 	msk->nodelay = mytcp_sk(listener)->nodelay;
+	/* TCP_KEEPIDLE, _KEEPINTVL, _KEEPCNT: inherited, as TCP's clones do */
+	msk->keepidle = mytcp_sk(listener)->keepidle;
+	msk->keepintvl = mytcp_sk(listener)->keepintvl;
+	msk->keepcnt = mytcp_sk(listener)->keepcnt;
 	msk->experiments = mytcp_sk(listener)->experiments;
 	if (req->wscale_ok) {
 		msk->snd_wscale = req->snd_wscale;
@@ -219,8 +245,9 @@ static struct sock *mytcp_create_child(struct sock *listener,
 			  req->rport, TCP_SYN_RECV, TCP_ESTABLISHED);
 	inet_sk_set_state(child, TCP_ESTABLISHED);
 	mytcp_established(child);
-	if (mytcp_ehash_insert(child)) {
+	if (mytcp_child_insert_fault() || mytcp_ehash_insert(child)) {
 		/* the 4-tuple is still in TIME_WAIT or taken: give up */
+		mytcp_stop_timers(child);
 		mytcp_port_owner_del(&msk->owner);
 		inet_sk_set_state(child, TCP_CLOSE);
 		sock_set_flag(child, SOCK_DEAD);
@@ -509,18 +536,18 @@ static void mytcp_listen_syn(struct sock *sk, struct sk_buff *skb)
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
 	struct net *net = sock_net(sk);
-	unsigned int syn_max;
+	bool cookies = READ_ONCE(mytcp_pernet(net)->syncookies);
 	struct mytcp_request *req;
 
-	syn_max = min_t(unsigned int,
-			max_t(unsigned int, READ_ONCE(sk->sk_max_ack_backlog), 8),
-			mytcp_pernet(net)->max_syn_backlog);
 	if (mytcp_accept_queue_full(msk)) {
 		mytcp_drop(net, skb, MYTCP_MIB_DROP_ACCEPT_QUEUE_FULL);
 		goto drop;
 	}
-	if (msk->syn_qlen >= syn_max) {
-		if (READ_ONCE(mytcp_pernet(net)->syncookies))
+	if (mytcp_syn_queue_full(msk->syn_qlen,
+				 READ_ONCE(sk->sk_max_ack_backlog),
+				 READ_ONCE(mytcp_pernet(net)->max_syn_backlog),
+				 cookies)) {
+		if (cookies)
 			mytcp_send_cookie(sk, skb);
 		else
 			mytcp_drop(net, skb, MYTCP_MIB_DROP_SYN_QUEUE_FULL);

@@ -793,7 +793,7 @@ void mytcp_send_keepalive_probe(struct sock *sk)
  * @sk: the socket, locked
  * @gfp: allocation context
  *
- * RFC 9293 section 3.10.4 (ABORT) and 3.6 (close with unread data).
+ * RFC 9293 section 3.10.5 (ABORT) and 3.6 (close with unread data).
  */
 void mytcp_send_active_reset(struct sock *sk, gfp_t gfp)
 {
@@ -823,7 +823,7 @@ static void mytcp_queue_ctl(struct sock *sk, struct sk_buff *skb, u8 flags)
 	cb->seq = msk->write_seq;
 	cb->end_seq = msk->write_seq + 1;	/* SYN and FIN take one number */
 	cb->flags = flags;
-	msk->write_seq++;
+	WRITE_ONCE(msk->write_seq, msk->write_seq + 1);
 	__skb_queue_tail(&sk->sk_write_queue, skb);
 	mytcp_mem_force(sk, skb->truesize);
 	mytcp_wqueue_charge(sk, skb);
@@ -858,11 +858,27 @@ int mytcp_queue_syn(struct sock *sk, u8 flags)
 void mytcp_send_fin(struct sock *sk)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
+	gfp_t gfp = sk->sk_allocation;
 	struct sk_buff *skb;
 
 	if (msk->fin_queued)
 		return;
-	skb = mytcp_alloc_ctl_skb(sk, sk->sk_allocation | __GFP_NOFAIL);
+	/*
+	 * __GFP_NOFAIL is only for allocations that may sleep (the allocator
+	 * warns and fails otherwise).  A kernel socket whose sk_allocation
+	 * may not sleep can fail here: with no FIN the connection could never
+	 * close, so it is aborted instead (RFC 9293 section 3.10.5, ABORT).
+	 */
+	if (gfpflags_allow_blocking(gfp))
+		gfp |= __GFP_NOFAIL;
+	skb = mytcp_alloc_ctl_skb(sk, gfp);
+	if (!skb) {
+		mytcp_send_active_reset(sk, gfp);
+		WRITE_ONCE(sk->sk_err, ENOMEM);
+		sk_error_report(sk);
+		mytcp_done(sk);
+		return;
+	}
 	msk->fin_queued = 1;
 	mytcp_queue_ctl(sk, skb, TCPHDR_FIN);
 	mytcp_push(sk);

@@ -412,6 +412,10 @@ static inline void mytcp_inc_stats(const struct net *net,
 }
 
 unsigned long mytcp_read_stat(const struct net *net, enum mytcp_mib_field f);
+
+#if IS_ENABLED(CONFIG_MYTCP_KUNIT_TEST)
+extern bool mytcp_fault_child_insert;
+#endif
 const char *mytcp_mib_name(enum mytcp_mib_field f);
 
 /* cong_ctl.c: the registry of congestion control algorithms */

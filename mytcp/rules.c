@@ -241,3 +241,27 @@ u32 mytcp_rto_backoff(u32 rto, unsigned int backoff, u32 rto_max)
 	v <<= backoff;
 	return min_t(u64, v, rto_max);
 }
+
+/**
+ * mytcp_syn_queue_full - must a SYN go without a request entry?
+ * @qlen: requests in the listener's SYN queue
+ * @backlog: the listener's backlog, sk_max_ack_backlog
+ * @max_syn_backlog: net.mytcp.max_syn_backlog
+ * @cookies: SYN cookies are on
+ *
+ * As Linux 6.1's TCP sizes its request queue: it is full beyond the
+ * backlog (qlen > backlog, so listen(fd, n) holds n + 1 requests, as the
+ * accept queue does), and then a SYN is answered with a cookie (RFC 4987
+ * section 3.6) or dropped.  Without cookies TCP also keeps the last
+ * quarter of tcp_max_syn_backlog for peers its metrics have proven alive;
+ * mytcp proves none, so that quarter stays empty.
+ *
+ * Return: true when the SYN gets no entry.
+ */
+bool mytcp_syn_queue_full(u32 qlen, u32 backlog, u32 max_syn_backlog,
+			  bool cookies)
+{
+	if (qlen > backlog)
+		return true;
+	return !cookies && qlen > max_syn_backlog - max_syn_backlog / 4;
+}

@@ -18,6 +18,8 @@ bool mytcp_rst_acceptable(u32 rcv_nxt, u32 rcv_wnd, u32 seg_seq);
 bool mytcp_synsent_ack_acceptable(u32 iss, u32 snd_nxt, u32 seg_ack);
 u32 mytcp_rcv_window(u32 rcv_nxt, u32 old_right, u32 space, u32 min_step,
 		     u8 wscale);
+bool mytcp_syn_queue_full(u32 qlen, u32 backlog, u32 max_syn_backlog,
+			  bool cookies);
 
 /**
  * struct mytcp_rtt - RFC 6298 round-trip state, in microseconds

@@ -296,8 +296,9 @@ static int mytcp_v4_connect(struct sock *sk, struct sockaddr *uaddr,
 	/* RFC 9293 section 3.4.1 and RFC 6528 */
 	msk->iss = mytcp_isn(inet->inet_saddr, inet->inet_daddr,
 			     inet->inet_sport, inet->inet_dport);
-	msk->write_seq = msk->iss;
-	msk->snd_una = msk->iss;
+	/* in the table already: /proc and SIOCOUTQ read these locklessly */
+	WRITE_ONCE(msk->write_seq, msk->iss);
+	WRITE_ONCE(msk->snd_una, msk->iss);
 	msk->snd_nxt = msk->iss;
 	msk->snd_max = msk->iss;
 	msk->fin_queued = 0;
@@ -536,7 +537,7 @@ static int mytcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 				copied = -EFAULT;
 			break;
 		}
-		*seq += used;
+		WRITE_ONCE(*seq, *seq + used);	/* poll() reads copied_seq */
 		copied += used;
 		if (!(flags & MSG_PEEK) && offset + used >= found->len) {
 			__skb_unlink(found, &sk->sk_receive_queue);
@@ -628,7 +629,7 @@ static int mytcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 			goto do_error;
 		}
 		MYTCP_SKB_CB(skb)->end_seq += copy;
-		msk->write_seq += copy;
+		WRITE_ONCE(msk->write_seq, msk->write_seq + copy);
 		copied += copy;
 		if (skb->len >= goal)
 			mytcp_push(sk);

@@ -231,6 +231,34 @@ def listen_syn_with_data(h):
     check(recv_exactly(s, 10) == b"0123456789", "wrong data")
 
 
+@case("RFC 4987 3.1, 3.6")
+def listen_syn_queue_is_backlog_plus_one(h):
+    """A listener's SYN queue holds backlog + 1 requests, as TCP's (Linux
+    6.1: full when qlen > sk_max_ack_backlog), and beyond that a SYN gets a
+    SYN cookie instead of an entry (RFC 4987 3.6): with listen(2), three
+    SYNs make SYN_RECV rows, the fourth only a SYN-ACK and SyncookiesSent
+    + 1.  The ACK of that one, with the cookie, makes the connection
+    (SyncookiesRecv + 1), with the MSS the SYN offered."""
+    port = 8100
+    ls = h.listen(port, backlog=2)
+    before = h.stats()
+    for _ in range(4):
+        c = h.conn(port)
+        c.send("S", 0, options=[("MSS", 1200), ("WScale", 5)])
+        c.expect("SA", seq=0, ack=1)
+    after = h.stats()
+    cookies = after["SyncookiesSent"] - before["SyncookiesSent"]
+    check(cookies == 1, "SyncookiesSent +%d, wanted +1" % cookies)
+    half_open = [r for r in h.rows() if r[0] == port and r[3] == "SYN_RECV"]
+    check(len(half_open) == 3, "%d SYN_RECV rows, wanted 3" % len(half_open))
+    c.send("A", 1, 1, win=1000)             # 1000 << 5 = 32000
+    s = h.accept(ls)
+    got = h.stats()["SyncookiesRecv"] - after["SyncookiesRecv"]
+    check(got == 1, "SyncookiesRecv +%d, wanted +1" % got)
+    s.send(b"x" * 3000)
+    c.expect("A", seq=1, ack=1, length=1200)
+
+
 @case("RFC 9293 3.10.7.4 (SYN-RECEIVED)")
 def synrcvd_dup_syn_answered(h):
     """RFC 9293 3.10.7.4, first check, SYN-RECEIVED: a retransmitted SYN

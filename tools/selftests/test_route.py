@@ -30,8 +30,14 @@ def b_route_replaced(*cmds):
     for d in RP_FILTERS:
         lib.write_sysctl("/proc/sys/net/ipv4/conf/%s/rp_filter" % d, 0, b)
     net = A_NET
-    lib.ip_batch(["route del %s dev vb" % net] + list(cmds), b)
     try:
+        try:
+            lib.ip_batch(["route del %s dev vb" % net] + list(cmds), b)
+        except RuntimeError as e:
+            if "Operation not supported" in str(e):
+                # the debug kernel has no CONFIG_IP_MULTIPLE_TABLES
+                raise lib.Skip("no policy routing in this kernel: %s" % e)
+            raise
         yield a, b
     finally:
         lib.ip("-n", b.name, "rule", "del", "pref", "100", check=False)
