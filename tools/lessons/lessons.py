@@ -478,6 +478,10 @@ def _old_duplicate_once(out, h, no_tw):
         new.expect("S", seq=0)
         new.send("SA", 0, 1, options=opts)
         new.expect("A", seq=1, ack=1)
+        # the new peer announces its scaled window (a SYN's is never
+        # scaled): from here MAX.SND.WND is 1 GiB, as on a fast path
+        new.send("A", 1, 1)
+        new.expect_nothing()
         # the old segment, exactly as it was first sent, arrives now
         old.send("PA", 1, 1, data=b"OLD DATA")
         new.expect("A", seq=1, ack=9)
