@@ -329,6 +329,8 @@ enum mytcp_mib_field {
 	MYTCP_MIB_DROP_RCVBUF,
 	MYTCP_MIB_DROP_MEMORY,
 	MYTCP_MIB_MEMORY_PRESSURES,
+	MYTCP_MIB_RCV_COLLAPSED,
+	MYTCP_MIB_OFO_PRUNED,
 	MYTCP_MIB_DROP_POLICY,
 	MYTCP_MIB_DROP_OTHER,
 	MYTCP_MIB_ICMP_BAD,
@@ -485,6 +487,14 @@ void mytcp_retransmit_una(struct sock *sk);
 u32 mytcp_select_window(struct sock *sk);
 bool mytcp_window_update_due(const struct sock *sk);
 u32 mytcp_receive_space(const struct sock *sk);
+
+/* rmem.c: room in the receive buffer */
+bool mytcp_skb_loose(u32 len, u32 truesize);
+bool mytcp_skb_worth_copying(u32 len, u32 truesize);
+unsigned int mytcp_collapse_queue(struct sock *sk, struct sk_buff_head *queue);
+struct sk_buff *mytcp_compact_skb(struct sk_buff *skb);
+bool mytcp_rmem_make_room(struct sock *sk, struct sk_buff **pskb,
+			  enum mytcp_mib_field *why);
 
 /* input.c */
 int mytcp_v4_rcv(struct sk_buff *skb);
