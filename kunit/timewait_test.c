@@ -123,11 +123,38 @@ static void tw_rst_ignored(struct kunit *test)
 	tw_done(tw);
 }
 
+/*
+ * Unacceptable data gets one ACK per MYTCP_OOW_ACK_MS (the rest count in
+ * TimeWaitAcksLimited); the peer's FIN again is always acknowledged.
+ */
+static void tw_acks_limited(struct kunit *test)
+{
+	struct mytcp_tw *tw = tw_make(test);
+	unsigned long was = mytcp_read_stat(&init_net,
+					    MYTCP_MIB_TW_ACKS_LIMITED);
+	int i;
+
+	for (i = 0; i < 4; i++)
+		mytcp_tw_rcv(tw, seg(test, TCPHDR_ACK, RCV_NXT + 10 * i,
+				     RCV_NXT + 10 * i + 10), NULL);
+	KUNIT_EXPECT_EQ(test, mytcp_read_stat(&init_net,
+					      MYTCP_MIB_TW_ACKS_LIMITED),
+			was + 3);
+	for (i = 0; i < 3; i++)
+		mytcp_tw_rcv(tw, seg(test, TCPHDR_FIN | TCPHDR_ACK, RCV_NXT - 1,
+				     RCV_NXT), NULL);
+	KUNIT_EXPECT_EQ(test, mytcp_read_stat(&init_net,
+					      MYTCP_MIB_TW_ACKS_LIMITED),
+			was + 3);
+	tw_done(tw);
+}
+
 static struct kunit_case timewait_cases[] = {
 	KUNIT_CASE(tw_fin_after_syn_leaves_timer_off),
 	KUNIT_CASE(tw_retransmitted_fin_restarts),
 	KUNIT_CASE(tw_other_fin_restarts_nothing),
 	KUNIT_CASE(tw_rst_ignored),
+	KUNIT_CASE(tw_acks_limited),
 	{}
 };
 

@@ -154,6 +154,7 @@ struct mytcp_request {
  * @nodelay: MYTCP_NODELAY (kept for the socket option; we send at once)
  * @fin_queued: a FIN is in the write queue
  * @destroyed: mytcp_destroy_sock() has run
+ * @orphan_counted: counted among the orphans (mytcp_orphan_check())
  * @send_head: first skb of the write queue not yet sent, or NULL
  * @ooo_queue: received segments beyond RCV.NXT, sorted by sequence number
  * @rtx_timer: retransmission and zero-window probe timer
@@ -218,7 +219,8 @@ struct mytcp_sock {
 	u8 rcv_wscale;
 	u8 nodelay:1,
 	   fin_queued:1,
-	   destroyed:1;
+	   destroyed:1,
+	   orphan_counted:1;
 
 	struct sk_buff *send_head;
 	struct sk_buff_head ooo_queue;
@@ -276,6 +278,8 @@ static inline struct mytcp_sock *mytcp_sk(const struct sock *sk)
  * @expires: jiffies at which the entry goes
  * @refcnt: references: one from the table, one per lookup in progress
  * @timer: the 2*MSL timer; it owns the table's reference
+ * @oow_ack_stamp: jiffies when we last answered a segment other than the
+ *	peer's FIN with an ACK, 0 before the first (mytcp_oow_ack_allowed())
  * @rcu: deferred free, for lookups under RCU
  */
 struct mytcp_tw {
@@ -291,6 +295,7 @@ struct mytcp_tw {
 	unsigned long expires;
 	refcount_t refcnt;
 	struct timer_list timer;
+	unsigned long oow_ack_stamp;
 	struct rcu_head rcu;
 };
 
@@ -331,6 +336,9 @@ enum mytcp_mib_field {
 	MYTCP_MIB_MEMORY_PRESSURES,
 	MYTCP_MIB_RCV_COLLAPSED,
 	MYTCP_MIB_OFO_PRUNED,
+	MYTCP_MIB_TW_OVERFLOW,
+	MYTCP_MIB_TW_ACKS_LIMITED,
+	MYTCP_MIB_ABORT_ON_MEMORY,
 	MYTCP_MIB_DROP_POLICY,
 	MYTCP_MIB_DROP_OTHER,
 	MYTCP_MIB_ICMP_BAD,
@@ -367,6 +375,9 @@ enum mytcp_mib_field {
  * @keepalive_intvl: seconds between probes, without TCP_KEEPINTVL
  * @keepalive_probes: unanswered probes before the connection is dropped,
  *	without TCP_KEEPCNT
+ * @max_tw_buckets: TIME_WAIT entries at most; beyond, a connection closes
+ *	without TIME_WAIT (TWOverflow), as TCP's tcp_max_tw_buckets
+ * @tw_count: TIME_WAIT entries linked now
  * @challenge_second: the second @challenge_count counts in
  * @challenge_count: challenge ACKs still allowed in @challenge_second
  * @sysctl_hdr: the net.mytcp sysctl table of this namespace
@@ -389,6 +400,8 @@ struct mytcp_net {
 	int keepalive_time;
 	int keepalive_intvl;
 	int keepalive_probes;
+	int max_tw_buckets;
+	atomic_t tw_count;
 	unsigned long challenge_second;
 	atomic_t challenge_count;
 	struct ctl_table_header *sysctl_hdr;
@@ -413,6 +426,8 @@ void mytcp_mem_exit(void);
 void mytcp_mem_force(struct sock *sk, int size);
 void mytcp_mem_sock_init(struct sock *sk);
 void mytcp_mem_sock_exit(struct sock *sk);
+bool mytcp_orphan_check(struct sock *sk);
+void mytcp_orphan_gone(struct sock *sk);
 
 /*
  * An skb joins or leaves the write queue: the socket's sk_wmem_queued
@@ -433,6 +448,8 @@ static inline void mytcp_wqueue_uncharge(struct sock *sk, struct sk_buff *skb)
 }
 
 /* table.c: connection, listener, TIME_WAIT and bind tables */
+unsigned int mytcp_hash_size(unsigned long ram_pages, unsigned int asked);
+unsigned int mytcp_tables_buckets(void);
 int mytcp_tables_init(void);
 void mytcp_tables_exit(void);
 int mytcp_get_port(struct sock *sk, unsigned short snum);
@@ -466,6 +483,7 @@ void mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb, const char *why);
 void mytcp_push(struct sock *sk);
 unsigned int mytcp_size_goal(const struct mytcp_sock *msk);
 void mytcp_send_ack(struct sock *sk);
+bool mytcp_oow_ack_allowed(unsigned long *stamp);
 void mytcp_send_dupack(struct sock *sk, u32 seg_len);
 bool mytcp_challenge_ack_allowed(struct net *net);
 void mytcp_send_challenge_ack(struct sock *sk);
@@ -544,6 +562,8 @@ bool mytcp_persisting(const struct sock *sk);
 u64 mytcp_clock_us(void);
 
 /* timewait.c */
+int mytcp_tw_init(void);
+void mytcp_tw_exit(void);
 void mytcp_time_wait(struct sock *sk);
 bool mytcp_tw_rcv(struct mytcp_tw *tw, struct sk_buff *skb,
 		  const struct sock *listener);

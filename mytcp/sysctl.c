@@ -150,6 +150,13 @@ static struct ctl_table mytcp_sysctl_template[] = {
 		.extra1		= &mytcp_one,
 		.extra2		= &mytcp_max_keep_probes,
 	},
+	{
+		.procname	= "max_tw_buckets",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &mytcp_zero,
+	},
 	{ }
 };
 
@@ -170,6 +177,7 @@ int mytcp_sysctl_init_net(struct net *net)
 		&mn->wmem_default, &mn->syncookies,
 		&mn->challenge_ack_limit, &mn->keepalive_time,
 		&mn->keepalive_intvl, &mn->keepalive_probes,
+		&mn->max_tw_buckets,
 	};
 	struct ctl_table *table;
 	unsigned int i;

@@ -16,6 +16,9 @@
  */
 
 #include <linux/jhash.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/random.h>
 #include <net/inet_hashtables.h>
 #include <net/ip.h>
@@ -23,8 +26,19 @@
 
 #include "protocol.h"
 
-#define MYTCP_HASH_BITS	12
-#define MYTCP_HASH_SIZE	BIT(MYTCP_HASH_BITS)
+/*
+ * Buckets per table: one per 128 KiB of RAM (TCP's ehash gets as many),
+ * a power of two between 4096 and 512 Ki; the module parameter
+ * hash_buckets overrides it.  Fixed once loaded.
+ */
+#define MYTCP_HASH_MIN		4096U
+#define MYTCP_HASH_MAX		(512U * 1024)
+#define MYTCP_RAM_PER_BUCKET	(128U * 1024)
+
+static unsigned int hash_buckets;
+module_param(hash_buckets, uint, 0444);
+MODULE_PARM_DESC(hash_buckets,
+		 "buckets in each lookup table (0: by memory); read it for the size in use");
 
 struct mytcp_bucket {
 	spinlock_t lock;	/* writers of @chain */
@@ -33,19 +47,48 @@ struct mytcp_bucket {
 
 struct mytcp_table {
 	struct mytcp_bucket *buckets;
+	unsigned int mask;	/* buckets - 1 */
 };
 
 static struct mytcp_table mytcp_ehash, mytcp_twhash, mytcp_lhash, mytcp_bhash;
 static u32 mytcp_hash_seed __read_mostly;
 
-static int mytcp_table_alloc(struct mytcp_table *t)
+/**
+ * mytcp_hash_size - buckets for each table, from memory or the parameter
+ * @ram_pages: pages of RAM
+ * @asked: the hash_buckets parameter, 0 for none
+ *
+ * Return: a power of two in [MYTCP_HASH_MIN, MYTCP_HASH_MAX].
+ */
+unsigned int mytcp_hash_size(unsigned long ram_pages, unsigned int asked)
+{
+	unsigned long n = asked ? asked :
+			  ram_pages / (MYTCP_RAM_PER_BUCKET / PAGE_SIZE);
+
+	n = clamp_t(unsigned long, n, MYTCP_HASH_MIN, MYTCP_HASH_MAX);
+	return rounddown_pow_of_two(n);
+}
+
+/**
+ * mytcp_tables_buckets - the size of the connection and TIME_WAIT tables
+ *
+ * Return: buckets in each; the defaults of net.mytcp.max_tw_buckets and
+ * max_orphans are half of it, as TCP's are half of its ehash.
+ */
+unsigned int mytcp_tables_buckets(void)
+{
+	return mytcp_ehash.mask + 1;
+}
+
+static int mytcp_table_alloc(struct mytcp_table *t, unsigned int size)
 {
 	unsigned int i;
 
-	t->buckets = kvcalloc(MYTCP_HASH_SIZE, sizeof(*t->buckets), GFP_KERNEL);
+	t->buckets = kvcalloc(size, sizeof(*t->buckets), GFP_KERNEL);
 	if (!t->buckets)
 		return -ENOMEM;
-	for (i = 0; i < MYTCP_HASH_SIZE; i++) {
+	t->mask = size - 1;
+	for (i = 0; i < size; i++) {
 		spin_lock_init(&t->buckets[i].lock);
 		INIT_HLIST_HEAD(&t->buckets[i].chain);
 	}
@@ -58,7 +101,7 @@ static void mytcp_table_free(struct mytcp_table *t)
 
 	if (!t->buckets)
 		return;
-	for (i = 0; i < MYTCP_HASH_SIZE; i++)
+	for (i = 0; i <= t->mask; i++)
 		WARN_ON_ONCE(!hlist_empty(&t->buckets[i].chain));
 	kvfree(t->buckets);
 	t->buckets = NULL;
@@ -71,19 +114,22 @@ static void mytcp_table_free(struct mytcp_table *t)
  */
 int mytcp_tables_init(void)
 {
+	unsigned int size = mytcp_hash_size(totalram_pages(), hash_buckets);
 	int err;
 
 	get_random_bytes(&mytcp_hash_seed, sizeof(mytcp_hash_seed));
-	err = mytcp_table_alloc(&mytcp_ehash);
+	hash_buckets = size;
+	err = mytcp_table_alloc(&mytcp_ehash, size);
 	if (err)
 		goto out;
-	err = mytcp_table_alloc(&mytcp_twhash);
+	err = mytcp_table_alloc(&mytcp_twhash, size);
 	if (err)
 		goto free_ehash;
-	err = mytcp_table_alloc(&mytcp_lhash);
+	/* listeners are few: the smallest size does */
+	err = mytcp_table_alloc(&mytcp_lhash, MYTCP_HASH_MIN);
 	if (err)
 		goto free_twhash;
-	err = mytcp_table_alloc(&mytcp_bhash);
+	err = mytcp_table_alloc(&mytcp_bhash, size);
 	if (err)
 		goto free_lhash;
 	return 0;
@@ -118,7 +164,7 @@ static struct mytcp_bucket *mytcp_tuple_bucket(struct mytcp_table *t,
 			     (u32)ntohs(lport) << 16 | ntohs(rport),
 			     mytcp_hash_seed ^ net_hash_mix(net));
 
-	return &t->buckets[h & (MYTCP_HASH_SIZE - 1)];
+	return &t->buckets[h & t->mask];
 }
 
 static struct mytcp_bucket *mytcp_port_bucket(struct mytcp_table *t,
@@ -126,7 +172,7 @@ static struct mytcp_bucket *mytcp_port_bucket(struct mytcp_table *t,
 {
 	u32 h = jhash_1word(port, mytcp_hash_seed ^ net_hash_mix(net));
 
-	return &t->buckets[h & (MYTCP_HASH_SIZE - 1)];
+	return &t->buckets[h & t->mask];
 }
 
 /* ---- port owners (bind table) ---- */
@@ -636,7 +682,7 @@ void mytcp_tw_purge_net(struct net *net)
 {
 	unsigned int i;
 
-	for (i = 0; i < MYTCP_HASH_SIZE; i++) {
+	for (i = 0; i <= mytcp_twhash.mask; i++) {
 		struct mytcp_bucket *b = &mytcp_twhash.buckets[i];
 		struct mytcp_tw *tw;
 
@@ -672,7 +718,7 @@ void mytcp_tables_walk(struct net *net, mytcp_walk_sk_fn sk_fn,
 	unsigned int i;
 
 	rcu_read_lock();
-	for (i = 0; i < MYTCP_HASH_SIZE; i++) {
+	for (i = 0; i <= mytcp_lhash.mask; i++) {
 		hlist_for_each_entry_rcu(msk, &mytcp_lhash.buckets[i].chain,
 					 lhash_node) {
 			struct sock *sk = &msk->inet.sk;
@@ -684,7 +730,7 @@ void mytcp_tables_walk(struct net *net, mytcp_walk_sk_fn sk_fn,
 			}
 		}
 	}
-	for (i = 0; i < MYTCP_HASH_SIZE; i++) {
+	for (i = 0; i <= mytcp_ehash.mask; i++) {
 		hlist_for_each_entry_rcu(msk, &mytcp_ehash.buckets[i].chain,
 					 ehash_node) {
 			struct sock *sk = &msk->inet.sk;
@@ -696,7 +742,7 @@ void mytcp_tables_walk(struct net *net, mytcp_walk_sk_fn sk_fn,
 			}
 		}
 	}
-	for (i = 0; tw_fn && i < MYTCP_HASH_SIZE; i++) {
+	for (i = 0; tw_fn && i <= mytcp_twhash.mask; i++) {
 		hlist_for_each_entry_rcu(tw, &mytcp_twhash.buckets[i].chain,
 					 hash_node) {
 			if (net_eq(read_pnet(&tw->owner.net), net) &&
