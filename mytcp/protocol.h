@@ -13,6 +13,7 @@
 #define _MYTCP_PROTOCOL_H
 
 #include <linux/list.h>
+#include <linux/list_nulls.h>
 #include <linux/skbuff.h>
 #include <linux/timer.h>
 #include <net/inet_sock.h>
@@ -192,7 +193,7 @@ struct mytcp_request {
  */
 struct mytcp_sock {
 	struct inet_sock inet;
-	struct hlist_node ehash_node;
+	struct hlist_nulls_node ehash_node;
 	struct hlist_node lhash_node;
 	struct mytcp_port_owner owner;
 
@@ -283,7 +284,7 @@ static inline struct mytcp_sock *mytcp_sk(const struct sock *sk)
  * @rcu: deferred free, for lookups under RCU
  */
 struct mytcp_tw {
-	struct hlist_node hash_node;
+	struct hlist_nulls_node hash_node;
 	struct mytcp_port_owner owner;
 	__be32 laddr;
 	__be32 raddr;
@@ -468,6 +469,11 @@ struct sock *mytcp_lookup_established(struct net *net, __be32 laddr,
 				      __be16 rport);
 struct mytcp_tw *mytcp_lookup_tw(struct net *net, __be32 laddr, __be16 lport,
 				 __be32 raddr, __be16 rport);
+unsigned int mytcp_tw_slot(const struct net *net, __be32 laddr, __be16 lport,
+			   __be32 raddr, __be16 rport);
+struct mytcp_tw *mytcp_tw_walk(struct net *net, unsigned int slot,
+			       struct hlist_nulls_node *from, __be32 laddr,
+			       __be16 lport, __be32 raddr, __be16 rport);
 struct sock *mytcp_lookup_listener(struct net *net, __be32 laddr,
 				   __be16 lport, int dif);
 int mytcp_conn_state(struct net *net, __be32 laddr, __be16 lport,

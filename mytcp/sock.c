@@ -198,7 +198,7 @@ int mytcp_init_sock(struct sock *sk)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 
-	INIT_HLIST_NODE(&msk->ehash_node);
+	msk->ehash_node.pprev = NULL;	/* unhashed (hlist_nulls) */
 	INIT_HLIST_NODE(&msk->lhash_node);
 	INIT_HLIST_NODE(&msk->owner.node);
 	skb_queue_head_init(&msk->ooo_queue);

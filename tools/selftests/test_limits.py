@@ -114,5 +114,52 @@ def max_orphans_resets():
         lib.wait_for(lambda: count_states(b, (CLOSE_WAIT,)) - cw0 == orphans, 10,
                      "the reset peers to close")
 
+
+@test(timeout=120)
+def churn_sends_no_reset():
+    """Connections opened and closed in a loop (each entering TIME_WAIT
+    while segments for it and for a busy neighbour arrive) beside a
+    ping-pong connection: no lookup misses a live connection, so no RST is
+    sent on either side (OutRsts stays), and the ping-pong is intact."""
+    a, b = lib.netpair()
+    lst, port = lib.listener(b, backlog=64)
+    c0 = lib.sock(a)
+    lib.bconnect(c0, (lib.ADDR_B, port))
+    s0, _ = lst.accept()
+    lib.track(s0)
+    rst0 = (lib.counters(a)["OutRsts"], lib.counters(b)["OutRsts"])
+    stop = []
+
+    def pingpong():
+        n = 0
+        while not stop:
+            msg = b"%08d" % n
+            c0.sendall(msg)
+            assert lib.recv_exact(s0, len(msg)) == msg
+            s0.sendall(msg)
+            assert lib.recv_exact(c0, len(msg)) == msg
+            n += 1
+        return n
+
+    join = lib.in_thread(pingpong)
+    try:
+        for i in range(200):
+            c = lib.sock(a)
+            lib.bconnect(c, (lib.ADDR_B, port))
+            s, _ = lst.accept()
+            lib.track(s)
+            c.sendall(b"%d" % i)
+            assert lib.recv_exact(s, len(b"%d" % i)) == b"%d" % i
+            c.close()
+            assert lib.recv_all(s) == b""
+            s.close()
+    finally:
+        stop.append(1)
+    rounds = join(60)
+    lib.diag("%d ping-pong rounds beside 200 connections" % rounds)
+    rst = (lib.counters(a)["OutRsts"], lib.counters(b)["OutRsts"])
+    assert rst == rst0, "RSTs sent: %r -> %r" % (rst0, rst)
+
+
 if __name__ == "__main__":
     lib.main()
