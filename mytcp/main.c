@@ -72,6 +72,8 @@ static const char *const mytcp_mib_names[MYTCP_MIB_MAX] = {
 	[MYTCP_MIB_PMTU_UPDATES]		= "PmtuUpdates",
 	[MYTCP_MIB_ICMP_HARD_ERRORS]		= "IcmpHardErrors",
 	[MYTCP_MIB_ICMP_SOFT_ERRORS]		= "IcmpSoftErrors",
+	[MYTCP_MIB_EXP_TWO_WAY_OPENS]		= "ExpTwoWayOpens",
+	[MYTCP_MIB_EXP_TIME_WAIT_SKIPPED]	= "ExpTimeWaitSkipped",
 };
 
 /**
@@ -140,6 +142,7 @@ static int __net_init mytcp_net_init(struct net *net)
 	mn->max_tw_buckets = mytcp_tables_buckets() / 2;
 	atomic_set(&mn->tw_count, 0);
 	atomic_set(&mn->challenge_count, 0);
+	mytcp_cong_net_init(net);
 
 	mn->mib = __alloc_percpu(sizeof(unsigned long) * MYTCP_MIB_MAX,
 				 __alignof__(unsigned long));
@@ -167,6 +170,7 @@ static void __net_exit mytcp_net_exit(struct net *net)
 	mytcp_tw_purge_net(net);
 	mytcp_proc_exit_net(net);
 	mytcp_sysctl_exit_net(net);
+	mytcp_cong_net_exit(net);
 	free_percpu(mn->mib);
 }
 
@@ -211,9 +215,12 @@ static int __init mytcp_init(void)
 	if (err)
 		goto exit_tw;
 	mytcp_mem_setup_proto(&mytcp_prot);
-	err = proto_register(&mytcp_prot, 1);
+	err = mytcp_cong_init();
 	if (err)
 		goto exit_mem;
+	err = proto_register(&mytcp_prot, 1);
+	if (err)
+		goto exit_cong;
 	/* a socket's first call reads its namespace's state: that comes first */
 	err = register_pernet_subsys(&mytcp_net_ops);
 	if (err)
@@ -233,6 +240,8 @@ unregister_protosw:
 	unregister_pernet_subsys(&mytcp_net_ops);
 unregister_proto:
 	proto_unregister(&mytcp_prot);
+exit_cong:
+	mytcp_cong_exit();
 exit_mem:
 	mytcp_mem_exit();
 exit_tw:
@@ -249,6 +258,7 @@ static void __exit mytcp_exit(void)
 	inet_unregister_protosw(&mytcp_protosw);
 	unregister_pernet_subsys(&mytcp_net_ops);
 	proto_unregister(&mytcp_prot);
+	mytcp_cong_exit();
 	/* TIME_WAIT entries are freed after a grace period */
 	rcu_barrier();
 	mytcp_mem_exit();

@@ -20,6 +20,7 @@
 
 #include <linux/slab.h>
 
+#include "experiment.h"
 #include "protocol.h"
 #include "trace.h"
 
@@ -122,6 +123,15 @@ void mytcp_time_wait(struct sock *sk)
 	struct mytcp_tw *tw = NULL;
 
 	mytcp_set_state(sk, TCP_TIME_WAIT);
+	/*
+	 * The lesson without RFC 9293 section 3.6.1's 2*MSL: the 4-tuple
+	 * is free at once, for a new incarnation and for old duplicates.
+	 */
+	if (mytcp_experiment(sk, MYTCP_EXP_NO_TIME_WAIT)) {
+		mytcp_inc_stats(net, MYTCP_MIB_EXP_TIME_WAIT_SKIPPED);
+		mytcp_done(sk);
+		return;
+	}
 	if (atomic_read(&mn->tw_count) < READ_ONCE(mn->max_tw_buckets))
 		tw = kmem_cache_zalloc(mytcp_tw_cachep,
 				       GFP_ATOMIC | __GFP_NOWARN);
@@ -135,6 +145,7 @@ void mytcp_time_wait(struct sock *sk)
 		tw->snd_nxt = msk->snd_max;
 		tw->rcv_nxt = msk->rcv_nxt;
 		tw->rcv_wnd = min_t(u32, msk->rcv_wnd >> msk->rcv_wscale, 65535U);
+		tw->mark = READ_ONCE(sk->sk_mark);
 		refcount_set(&tw->refcnt, 1);
 		timer_setup(&tw->timer, mytcp_tw_timer, 0);
 		tw->owner.rcv_saddr = msk->owner.rcv_saddr;
@@ -156,7 +167,7 @@ static void mytcp_tw_ack(struct mytcp_tw *tw, struct net *net)
 {
 	mytcp_send_ack_reply(net, tw->laddr, tw->raddr, tw->lport, tw->rport,
 			     tw->snd_nxt, tw->rcv_nxt, tw->rcv_wnd, TCPHDR_ACK,
-			     NULL);
+			     NULL, tw->owner.bound_dev_if, tw->mark);
 }
 
 /**

@@ -7,34 +7,31 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 pass=0
 fail=0
+n=0
 log=$(mktemp)
-if make -s module >"$log" 2>&1 && ! grep -q 'warning:' "$log" &&
-   [ -f mytcp/mytcp.ko ]; then
-	echo "ok 1 - module builds with W=1, no warnings"
-	pass=$((pass + 1))
-else
-	cat "$log"
-	echo "not ok 1 - module builds with W=1, no warnings"
-	fail=$((fail + 1))
-fi
-if make -s tool >"$log" 2>&1 && ! grep -q 'warning:' "$log"; then
-	echo "ok 2 - tools/mytcp builds, no warnings"
-	pass=$((pass + 1))
-else
-	cat "$log"
-	echo "not ok 2 - tools/mytcp builds, no warnings"
-	fail=$((fail + 1))
-fi
-if make -s -C tools/mytcpize clean >/dev/null 2>&1 &&
-   make -s mytcpize >"$log" 2>&1 && ! grep -q 'warning:' "$log" &&
-   [ -f tools/mytcpize/libmytcpize.so ]; then
-	echo "ok 3 - tools/mytcpize builds, no warnings"
-	pass=$((pass + 1))
-else
-	cat "$log"
-	echo "not ok 3 - tools/mytcpize builds, no warnings"
-	fail=$((fail + 1))
-fi
+
+# step DESCRIPTION PRODUCT COMMAND...: COMMAND must succeed without a
+# warning and leave PRODUCT (a file, or "" for none) behind.
+step() {
+	local what=$1 product=$2
+	shift 2
+	n=$((n + 1))
+	if "$@" >"$log" 2>&1 && ! grep -q 'warning:' "$log" &&
+	   { [ -z "$product" ] || [ -f "$product" ]; }; then
+		echo "ok $n - $what"
+		pass=$((pass + 1))
+	else
+		cat "$log"
+		echo "not ok $n - $what"
+		fail=$((fail + 1))
+	fi
+}
+
+step "module builds with W=1, no warnings" mytcp/mytcp.ko make -s module
+step "tools/mytcp builds, no warnings" "" make -s tool
+make -s -C tools/mytcpize clean >/dev/null 2>&1
+step "tools/mytcpize builds, no warnings" tools/mytcpize/libmytcpize.so \
+	make -s mytcpize
 rm -f "$log"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

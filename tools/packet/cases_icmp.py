@@ -59,6 +59,14 @@ def two_segments(h):
     return s, c
 
 
+def check_path(s, want_mss, want_mtu, when):
+    """The socket's MSS (TCP_MAXSEG) and path MTU (IP_MTU) are as wanted."""
+    mss = s.getsockopt(socket.IPPROTO_TCP, TCP_MAXSEG)
+    check(mss == want_mss, "MSS %d %s, not %d" % (mss, when, want_mss))
+    mtu = s.getsockopt(socket.IPPROTO_IP, IP_MTU)
+    check(mtu == want_mtu, "IP_MTU %d %s, not %d" % (mtu, when, want_mtu))
+
+
 @case("RFC 5927 4.1, RFC 1191")
 def icmp_frag_needed_outside_window_ignored(h):
     """RFC 5927 section 4.1: an ICMP error whose quoted sequence number is
@@ -76,10 +84,7 @@ def icmp_frag_needed_outside_window_ignored(h):
     c.expect_nothing()
     check(moved(h, before) == {"IcmpOutOfWindow": 2},
           "counters moved: %s, wanted IcmpOutOfWindow +2" % moved(h, before))
-    mss = s.getsockopt(socket.IPPROTO_TCP, TCP_MAXSEG)
-    check(mss == 1460, "MSS %d after ignored ICMPs, not 1460" % mss)
-    mtu = s.getsockopt(socket.IPPROTO_IP, IP_MTU)
-    check(mtu == 1500, "IP_MTU %d after ignored ICMPs, not 1500" % mtu)
+    check_path(s, 1460, 1500, "after ignored ICMPs")
     c.send("A", 1, 2921)
     s.sendall(b"e" * 1460)
     c.expect("A", seq=2921, length=1460)
@@ -99,10 +104,7 @@ def icmp_frag_needed_in_window_lowers_mss(h):
         c.expect("A", seq=seq, length=length)
     check(moved(h, before) == {"InIcmpFragNeeded": 1, "PmtuUpdates": 1},
           "counters moved: %s" % moved(h, before))
-    mss = s.getsockopt(socket.IPPROTO_TCP, TCP_MAXSEG)
-    check(mss == 960, "MSS %d after the ICMP, not 960" % mss)
-    mtu = s.getsockopt(socket.IPPROTO_IP, IP_MTU)
-    check(mtu == 1000, "IP_MTU %d after the ICMP, not 1000" % mtu)
+    check_path(s, 960, 1000, "after the ICMP")
     c.send("A", 1, 2921)
     s.sendall(b"f" * 1920)
     c.expect("A", seq=2921, length=960)
@@ -197,5 +199,4 @@ def icmp_short_quote_changes_nothing(h):
                quote_len=4)
     c.expect_nothing()
     check(moved(h, before).get("PmtuUpdates", 0) == 0, "the MSS moved")
-    mss = s.getsockopt(socket.IPPROTO_TCP, TCP_MAXSEG)
-    check(mss == 1460, "MSS %d, not 1460" % mss)
+    check_path(s, 1460, 1500, "after a short quote")

@@ -183,17 +183,22 @@ def settle(netnss, timeout=SETTLE_S):
         time.sleep(0.05)
 
 
+def _del_namespaces(all_ns, hosts):
+    """Let the hosts' connections settle, then delete every namespace."""
+    left = settle(hosts)
+    if left:
+        diag("still closing when the namespaces went: %s" % left)
+    for n in all_ns:
+        if n.fd is not None:
+            os.close(n.fd)
+        ip("netns", "del", n.name, check=False)
+
+
 def del_netpair():
     global _pair
     if not _pair:
         return
-    left = settle(_pair)
-    if left:
-        diag("still closing when the namespaces went: %s" % left)
-    for n in _pair:
-        if n.fd is not None:
-            os.close(n.fd)
-        ip("netns", "del", n.name, check=False)
+    _del_namespaces(_pair, _pair)
     _pair = None
 
 
@@ -264,13 +269,7 @@ def del_routed_path():
     global _routed
     if not _routed:
         return
-    left = settle((_routed[0], _routed[2]))
-    if left:
-        diag("still closing when the namespaces went: %s" % left)
-    for n in _routed:
-        if n.fd is not None:
-            os.close(n.fd)
-        ip("netns", "del", n.name, check=False)
+    _del_namespaces(_routed, (_routed[0], _routed[2]))
     if "error_cost" in _routed_saved:
         write_sysctl(ERROR_COST, _routed_saved.pop("error_cost"))
     _routed = None
