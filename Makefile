@@ -12,6 +12,7 @@
 #   make debug-kernel    build the debug guest kernel (once; cached)
 #   make packettest packet-level conformance cases (scapy + tun) in a VM
 #   make bench      mytcp and TCP side by side in one VM run
+#   make scale      10 000 connections, 100 000 TIME_WAIT entries, mytcp and TCP
 #   make fuzz       segment and syscall fuzzers, SYN flood, unload race, in a VM
 #   make checkstyle checkpatch --strict on the module and tests
 
@@ -20,7 +21,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 PWD := $(CURDIR)
 
 .PHONY: all module tool mytcpize clean demo check kunit kunit-debug selftest packettest lessons two-kernels \
-	bench fuzz checkstyle deps debug-kernel selftest-debug
+	bench scale fuzz checkstyle deps debug-kernel selftest-debug
 
 all: module tool mytcpize
 
@@ -81,6 +82,11 @@ bench:
 	tools/deps.sh build vm
 	$(MAKE) all
 	MYTCP_VM_KERNEL=stock tools/bench/vm-bench.sh
+
+scale:
+	tools/deps.sh build vm
+	$(MAKE) all
+	MYTCP_VM_KERNEL=stock tools/bench/vm-scale.sh
 
 two-kernels:
 	tools/deps.sh build vm

@@ -23,7 +23,7 @@ static struct mytcp_tw *tw_make(struct kunit *test)
 	struct mytcp_tw *tw = kunit_kzalloc(test, sizeof(*tw), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, tw);
-	INIT_HLIST_NODE(&tw->hash_node);
+	tw->hash_node.pprev = NULL;	/* not in the table */
 	write_pnet(&tw->owner.net, &init_net);
 	tw->laddr = htonl(INADDR_LOOPBACK);
 	tw->raddr = htonl(INADDR_LOOPBACK);
@@ -123,11 +123,112 @@ static void tw_rst_ignored(struct kunit *test)
 	tw_done(tw);
 }
 
+/*
+ * Unacceptable data gets one ACK per MYTCP_OOW_ACK_MS (the rest count in
+ * TimeWaitAcksLimited); the peer's FIN again is always acknowledged.
+ */
+static void tw_acks_limited(struct kunit *test)
+{
+	struct mytcp_tw *tw = tw_make(test);
+	unsigned long was = mytcp_read_stat(&init_net,
+					    MYTCP_MIB_TW_ACKS_LIMITED);
+	int i;
+
+	for (i = 0; i < 4; i++)
+		mytcp_tw_rcv(tw, seg(test, TCPHDR_ACK, RCV_NXT + 10 * i,
+				     RCV_NXT + 10 * i + 10), NULL);
+	KUNIT_EXPECT_EQ(test, mytcp_read_stat(&init_net,
+					      MYTCP_MIB_TW_ACKS_LIMITED),
+			was + 3);
+	for (i = 0; i < 3; i++)
+		mytcp_tw_rcv(tw, seg(test, TCPHDR_FIN | TCPHDR_ACK, RCV_NXT - 1,
+				     RCV_NXT), NULL);
+	KUNIT_EXPECT_EQ(test, mytcp_read_stat(&init_net,
+					      MYTCP_MIB_TW_ACKS_LIMITED),
+			was + 3);
+	tw_done(tw);
+}
+
+/* A TIME_WAIT entry with the 4-tuple 127.0.0.1:5000 - 127.0.0.1:@rport */
+static struct mytcp_tw *tw_at(struct kunit *test, u16 rport)
+{
+	struct mytcp_tw *tw = kunit_kzalloc(test, sizeof(*tw), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, tw);
+	write_pnet(&tw->owner.net, &init_net);
+	tw->laddr = htonl(INADDR_LOOPBACK);
+	tw->raddr = htonl(INADDR_LOOPBACK);
+	tw->lport = htons(5000);
+	tw->rport = htons(rport);
+	/* the table's and the test's: the walk's own is dropped by us */
+	refcount_set(&tw->refcnt, 2);
+	return tw;
+}
+
+static unsigned int tw_slot_of(const struct mytcp_tw *tw)
+{
+	return mytcp_tw_slot(&init_net, tw->laddr, tw->lport, tw->raddr,
+			     tw->rport);
+}
+
+/*
+ * A reader stands on entry X, in front of T in their chain, when X leaves
+ * the chain for another bucket (X's next now leads into that bucket).  The
+ * reader must still find T: it sees the other bucket's nulls marker at
+ * the end and walks again.  With plain hlists it ended there and missed T
+ * (a live connection answered with a RST, for the connection table).
+ */
+static void tw_walk_survives_a_move(struct kunit *test)
+{
+	struct mytcp_tw *t = tw_at(test, 40000), *x = NULL, *found;
+	unsigned int slot = tw_slot_of(t);
+	struct hlist_nulls_node *stood_on;
+	u16 port, other = 0;
+
+	/* a second 4-tuple in T's bucket, and a third in another one */
+	for (port = 40001; port && (!x || !other); port++) {
+		struct mytcp_tw probe = { .laddr = t->laddr, .raddr = t->raddr,
+					  .lport = t->lport,
+					  .rport = htons(port) };
+
+		if (tw_slot_of(&probe) == slot && !x)
+			x = tw_at(test, port);
+		else if (tw_slot_of(&probe) != slot && !other)
+			other = port;
+	}
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	mytcp_tw_hash_insert(&init_net, t);
+	mytcp_tw_hash_insert(&init_net, x);	/* at the head: X, then T */
+	stood_on = &x->hash_node;
+
+	/* X moves to the other bucket (as a socket does on a new connect) */
+	KUNIT_ASSERT_TRUE(test, mytcp_tw_hash_remove(x));
+	x->rport = htons(other);
+	mytcp_tw_hash_insert(&init_net, x);
+
+	rcu_read_lock();
+	found = mytcp_tw_walk(&init_net, slot, stood_on, t->laddr, t->lport,
+			      t->raddr, t->rport);
+	rcu_read_unlock();
+	KUNIT_EXPECT_PTR_EQ(test, found, t);
+	if (found)
+		refcount_dec(&found->refcnt);
+	/* and from the head, as every lookup starts */
+	KUNIT_EXPECT_PTR_EQ(test, mytcp_lookup_tw(&init_net, t->laddr, t->lport,
+						  t->raddr, t->rport), t);
+	refcount_dec(&t->refcnt);
+	KUNIT_EXPECT_TRUE(test, mytcp_tw_hash_remove(x));
+	KUNIT_EXPECT_TRUE(test, mytcp_tw_hash_remove(t));
+	synchronize_rcu();
+}
+
 static struct kunit_case timewait_cases[] = {
 	KUNIT_CASE(tw_fin_after_syn_leaves_timer_off),
 	KUNIT_CASE(tw_retransmitted_fin_restarts),
 	KUNIT_CASE(tw_other_fin_restarts_nothing),
 	KUNIT_CASE(tw_rst_ignored),
+	KUNIT_CASE(tw_acks_limited),
+	KUNIT_CASE(tw_walk_survives_a_move),
 	{}
 };
 

@@ -209,6 +209,7 @@ static void mytcp_data_queue(struct sock *sk, struct sk_buff *skb)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+	enum mytcp_mib_field why;
 	bool filled_hole;
 
 	if (!mytcp_seq_after(cb->end_seq, msk->rcv_nxt)) {
@@ -217,20 +218,17 @@ static void mytcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		mytcp_send_ack(sk);
 		return;
 	}
-	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
-	    READ_ONCE(sk->sk_rcvbuf)) {
-		mytcp_drop(sock_net(sk), skb, MYTCP_MIB_DROP_RCVBUF);
+	/*
+	 * Our buffer, or the global pool (mem.c), is full: collapse and
+	 * prune (rmem.c) before dropping; the skb may become a copy.
+	 */
+	if (!mytcp_rmem_make_room(sk, &skb, &why)) {
+		mytcp_drop(sock_net(sk), skb, why);
 		kfree_skb(skb);
 		mytcp_send_ack(sk);
 		return;
 	}
-	/* the global pool (mem.c) is exhausted: as full a buffer as ours */
-	if (!sk_rmem_schedule(sk, skb, skb->truesize)) {
-		mytcp_drop(sock_net(sk), skb, MYTCP_MIB_DROP_MEMORY);
-		kfree_skb(skb);
-		mytcp_send_ack(sk);
-		return;
-	}
+	cb = MYTCP_SKB_CB(skb);
 	skb_dst_drop(skb);
 	skb_set_owner_r(skb, sk);
 	if (mytcp_seq_after(cb->seq, msk->rcv_nxt)) {

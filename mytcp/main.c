@@ -56,6 +56,11 @@ static const char *const mytcp_mib_names[MYTCP_MIB_MAX] = {
 	[MYTCP_MIB_DROP_RCVBUF]			= "DropRcvbufFull",
 	[MYTCP_MIB_DROP_MEMORY]			= "DropMemory",
 	[MYTCP_MIB_MEMORY_PRESSURES]		= "MemoryPressures",
+	[MYTCP_MIB_RCV_COLLAPSED]		= "RcvCollapsed",
+	[MYTCP_MIB_OFO_PRUNED]			= "OfoPruned",
+	[MYTCP_MIB_TW_OVERFLOW]			= "TWOverflow",
+	[MYTCP_MIB_TW_ACKS_LIMITED]		= "TimeWaitAcksLimited",
+	[MYTCP_MIB_ABORT_ON_MEMORY]		= "AbortOnMemory",
 	[MYTCP_MIB_DROP_POLICY]			= "DropPolicy",
 	[MYTCP_MIB_DROP_OTHER]			= "DropOther",
 	[MYTCP_MIB_ICMP_BAD]			= "IcmpBadQuote",
@@ -133,6 +138,9 @@ static int __net_init mytcp_net_init(struct net *net)
 	mn->keepalive_time = 7200;
 	mn->keepalive_intvl = 75;
 	mn->keepalive_probes = 9;
+	/* as TCP's tcp_max_tw_buckets: half the connection table */
+	mn->max_tw_buckets = mytcp_tables_buckets() / 2;
+	atomic_set(&mn->tw_count, 0);
 	atomic_set(&mn->challenge_count, 0);
 	mytcp_cong_net_init(net);
 
@@ -200,9 +208,12 @@ static int __init mytcp_init(void)
 	err = mytcp_tables_init();
 	if (err)
 		return err;
-	err = mytcp_mem_init();
+	err = mytcp_tw_init();
 	if (err)
 		goto free_tables;
+	err = mytcp_mem_init();
+	if (err)
+		goto exit_tw;
 	mytcp_mem_setup_proto(&mytcp_prot);
 	err = mytcp_cong_init();
 	if (err)
@@ -233,8 +244,10 @@ exit_cong:
 	mytcp_cong_exit();
 exit_mem:
 	mytcp_mem_exit();
-free_tables:
+exit_tw:
 	rcu_barrier();
+	mytcp_tw_exit();
+free_tables:
 	mytcp_tables_exit();
 	return err;
 }
@@ -249,6 +262,7 @@ static void __exit mytcp_exit(void)
 	/* TIME_WAIT entries are freed after a grace period */
 	rcu_barrier();
 	mytcp_mem_exit();
+	mytcp_tw_exit();
 	mytcp_tables_exit();
 	pr_info("mytcp: unregistered\n");
 }

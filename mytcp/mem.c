@@ -104,6 +104,56 @@ void mytcp_mem_sock_exit(struct sock *sk)
 	percpu_counter_dec(&mytcp_sockets_allocated);
 }
 
+/*
+ * Orphans: connections closed by their program and still finishing (FIN
+ * to send or acknowledge, FIN_WAIT_2).  Global, as TCP's count is; beyond
+ * net.mytcp.max_orphans a closing connection is reset at once.
+ */
+static struct percpu_counter mytcp_orphans;
+static int mytcp_max_orphans;
+
+/**
+ * mytcp_orphan_check - count a newly orphaned socket; too many of them?
+ * @sk: the socket, bh-locked, just orphaned by close(), not in CLOSE
+ *
+ * As tcp_close() with tcp_max_orphans: the caller resets the connection
+ * when this says so (AbortOnMemory, and a rate-limited "too many orphaned
+ * sockets" in the log).  The socket stays counted until it is destroyed
+ * (mytcp_orphan_gone()).
+ *
+ * Return: true when the orphans now exceed net.mytcp.max_orphans.
+ */
+bool mytcp_orphan_check(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	int max = READ_ONCE(mytcp_max_orphans);
+
+	if (!msk->orphan_counted) {
+		percpu_counter_inc(&mytcp_orphans);
+		msk->orphan_counted = 1;
+	}
+	/* approximate far from the limit, the exact sum near it */
+	if (percpu_counter_compare(&mytcp_orphans, max) <= 0)
+		return false;
+	net_info_ratelimited("mytcp: too many orphaned sockets\n");
+	mytcp_inc_stats(sock_net(sk), MYTCP_MIB_ABORT_ON_MEMORY);
+	return true;
+}
+
+/**
+ * mytcp_orphan_gone - an orphan counted by mytcp_orphan_check() is freed
+ * @sk: the socket, being destroyed
+ */
+void mytcp_orphan_gone(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	if (msk->orphan_counted) {
+		percpu_counter_dec(&mytcp_orphans);
+		msk->orphan_counted = 0;
+	}
+}
+
 static long mytcp_mem_min;
 static long mytcp_mem_max = LONG_MAX / 2;
 
@@ -118,13 +168,21 @@ static struct ctl_table mytcp_mem_table[] = {
 		.extra1		= &mytcp_mem_min,
 		.extra2		= &mytcp_mem_max,
 	},
+	{
+		.procname	= "max_orphans",
+		.data		= &mytcp_max_orphans,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+	},
 	{ }
 };
 
 static struct ctl_table_header *mytcp_mem_hdr;
 
 /**
- * mytcp_mem_init - size the pool and register net.mytcp.mem
+ * mytcp_mem_init - size the pool, register net.mytcp.mem and max_orphans
  *
  * The defaults follow TCP's: a sixteenth of the memory free for buffers
  * is the pressure point, three quarters of that the low mark, twice the
@@ -140,16 +198,27 @@ int mytcp_mem_init(void)
 	mytcp_mem[0] = limit / 4 * 3;
 	mytcp_mem[1] = limit;
 	mytcp_mem[2] = mytcp_mem[0] * 2;
+	/* as TCP's tcp_max_orphans: half the connection table */
+	mytcp_max_orphans = mytcp_tables_buckets() / 2;
 	err = percpu_counter_init(&mytcp_sockets_allocated, 0, GFP_KERNEL);
 	if (err)
 		return err;
+	err = percpu_counter_init(&mytcp_orphans, 0, GFP_KERNEL);
+	if (err)
+		goto free_sockets;
 	mytcp_mem_hdr = register_net_sysctl(&init_net, "net/mytcp",
 					    mytcp_mem_table);
 	if (!mytcp_mem_hdr) {
-		percpu_counter_destroy(&mytcp_sockets_allocated);
-		return -ENOMEM;
+		err = -ENOMEM;
+		goto free_orphans;
 	}
 	return 0;
+
+free_orphans:
+	percpu_counter_destroy(&mytcp_orphans);
+free_sockets:
+	percpu_counter_destroy(&mytcp_sockets_allocated);
+	return err;
 }
 
 /**
@@ -158,5 +227,6 @@ int mytcp_mem_init(void)
 void mytcp_mem_exit(void)
 {
 	unregister_net_sysctl_table(mytcp_mem_hdr);
+	percpu_counter_destroy(&mytcp_orphans);
 	percpu_counter_destroy(&mytcp_sockets_allocated);
 }

@@ -696,20 +696,31 @@ void mytcp_send_ack(struct sock *sk)
  */
 void mytcp_send_dupack(struct sock *sk, u32 seg_len)
 {
-	struct mytcp_sock *msk = mytcp_sk(sk);
-	unsigned long now = jiffies;
-
-	if (!seg_len) {
-		if (msk->oow_ack_stamp &&
-		    time_before(now, msk->oow_ack_stamp +
-					msecs_to_jiffies(MYTCP_OOW_ACK_MS))) {
-			mytcp_inc_stats(sock_net(sk),
-					MYTCP_MIB_OOW_ACKS_LIMITED);
-			return;
-		}
-		msk->oow_ack_stamp = now ?: 1;
+	if (!seg_len && !mytcp_oow_ack_allowed(&mytcp_sk(sk)->oow_ack_stamp)) {
+		mytcp_inc_stats(sock_net(sk), MYTCP_MIB_OOW_ACKS_LIMITED);
+		return;
 	}
 	mytcp_send_ack(sk);
+}
+
+/**
+ * mytcp_oow_ack_allowed - may one more ACK answer an unacceptable segment?
+ * @stamp: when the last one went, 0 before the first; updated when allowed
+ *
+ * At most one per MYTCP_OOW_ACK_MS, as Linux's tcp_invalid_ratelimit, for
+ * a connection (mytcp_send_dupack()) or a TIME_WAIT entry (timewait.c).
+ *
+ * Return: true if the ACK may go (and @stamp now says so).
+ */
+bool mytcp_oow_ack_allowed(unsigned long *stamp)
+{
+	unsigned long now = jiffies;
+
+	if (*stamp && time_before(now, *stamp +
+				  msecs_to_jiffies(MYTCP_OOW_ACK_MS)))
+		return false;
+	*stamp = now ?: 1;
+	return true;
 }
 
 /**

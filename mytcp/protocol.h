@@ -13,6 +13,7 @@
 #define _MYTCP_PROTOCOL_H
 
 #include <linux/list.h>
+#include <linux/list_nulls.h>
 #include <linux/skbuff.h>
 #include <linux/timer.h>
 #include <net/inet_sock.h>
@@ -157,6 +158,7 @@ struct mytcp_request {
  * @nodelay: MYTCP_NODELAY: no Nagle hold-back in mytcp_push()
  * @fin_queued: a FIN is in the write queue
  * @destroyed: mytcp_destroy_sock() has run
+ * @orphan_counted: counted among the orphans (mytcp_orphan_check())
  * @send_head: first skb of the write queue not yet sent, or NULL
  * @ooo_queue: received segments beyond RCV.NXT, sorted by sequence number
  * @rtx_timer: retransmission and zero-window probe timer
@@ -194,7 +196,7 @@ struct mytcp_request {
  */
 struct mytcp_sock {
 	struct inet_sock inet;
-	struct hlist_node ehash_node;
+	struct hlist_nulls_node ehash_node;
 	struct hlist_node lhash_node;
 	struct mytcp_port_owner owner;
 
@@ -221,7 +223,8 @@ struct mytcp_sock {
 	u8 rcv_wscale;
 	u8 nodelay:1,
 	   fin_queued:1,
-	   destroyed:1;
+	   destroyed:1,
+	   orphan_counted:1;
 	u8 experiments;
 
 	struct sk_buff *send_head;
@@ -281,10 +284,12 @@ static inline struct mytcp_sock *mytcp_sk(const struct sock *sk)
  * @expires: jiffies at which the entry goes
  * @refcnt: references: one from the table, one per lookup in progress
  * @timer: the 2*MSL timer; it owns the table's reference
+ * @oow_ack_stamp: jiffies when we last answered a segment other than the
+ *	peer's FIN with an ACK, 0 before the first (mytcp_oow_ack_allowed())
  * @rcu: deferred free, for lookups under RCU
  */
 struct mytcp_tw {
-	struct hlist_node hash_node;
+	struct hlist_nulls_node hash_node;
 	struct mytcp_port_owner owner;
 	__be32 laddr;
 	__be32 raddr;
@@ -297,6 +302,7 @@ struct mytcp_tw {
 	unsigned long expires;
 	refcount_t refcnt;
 	struct timer_list timer;
+	unsigned long oow_ack_stamp;
 	struct rcu_head rcu;
 };
 
@@ -335,6 +341,11 @@ enum mytcp_mib_field {
 	MYTCP_MIB_DROP_RCVBUF,
 	MYTCP_MIB_DROP_MEMORY,
 	MYTCP_MIB_MEMORY_PRESSURES,
+	MYTCP_MIB_RCV_COLLAPSED,
+	MYTCP_MIB_OFO_PRUNED,
+	MYTCP_MIB_TW_OVERFLOW,
+	MYTCP_MIB_TW_ACKS_LIMITED,
+	MYTCP_MIB_ABORT_ON_MEMORY,
 	MYTCP_MIB_DROP_POLICY,
 	MYTCP_MIB_DROP_OTHER,
 	MYTCP_MIB_ICMP_BAD,
@@ -373,6 +384,9 @@ enum mytcp_mib_field {
  * @keepalive_intvl: seconds between probes, without TCP_KEEPINTVL
  * @keepalive_probes: unanswered probes before the connection is dropped,
  *	without TCP_KEEPCNT
+ * @max_tw_buckets: TIME_WAIT entries at most; beyond, a connection closes
+ *	without TIME_WAIT (TWOverflow), as TCP's tcp_max_tw_buckets
+ * @tw_count: TIME_WAIT entries linked now
  * @challenge_second: the second @challenge_count counts in
  * @challenge_count: challenge ACKs still allowed in @challenge_second
  * @sysctl_hdr: the net.mytcp sysctl table of this namespace
@@ -395,6 +409,8 @@ struct mytcp_net {
 	int keepalive_time;
 	int keepalive_intvl;
 	int keepalive_probes;
+	int max_tw_buckets;
+	atomic_t tw_count;
 	int experiments;
 	struct mytcp_cong_ops __rcu *cong_default;
 	unsigned long challenge_second;
@@ -435,6 +451,8 @@ void mytcp_mem_exit(void);
 void mytcp_mem_force(struct sock *sk, int size);
 void mytcp_mem_sock_init(struct sock *sk);
 void mytcp_mem_sock_exit(struct sock *sk);
+bool mytcp_orphan_check(struct sock *sk);
+void mytcp_orphan_gone(struct sock *sk);
 
 /*
  * An skb joins or leaves the write queue: the socket's sk_wmem_queued
@@ -455,6 +473,8 @@ static inline void mytcp_wqueue_uncharge(struct sock *sk, struct sk_buff *skb)
 }
 
 /* table.c: connection, listener, TIME_WAIT and bind tables */
+unsigned int mytcp_hash_size(unsigned long ram_pages, unsigned int asked);
+unsigned int mytcp_tables_buckets(void);
 int mytcp_tables_init(void);
 void mytcp_tables_exit(void);
 int mytcp_get_port(struct sock *sk, unsigned short snum);
@@ -473,6 +493,11 @@ struct sock *mytcp_lookup_established(struct net *net, __be32 laddr,
 				      __be16 rport);
 struct mytcp_tw *mytcp_lookup_tw(struct net *net, __be32 laddr, __be16 lport,
 				 __be32 raddr, __be16 rport);
+unsigned int mytcp_tw_slot(const struct net *net, __be32 laddr, __be16 lport,
+			   __be32 raddr, __be16 rport);
+struct mytcp_tw *mytcp_tw_walk(struct net *net, unsigned int slot,
+			       struct hlist_nulls_node *from, __be32 laddr,
+			       __be16 lport, __be32 raddr, __be16 rport);
 struct sock *mytcp_lookup_listener(struct net *net, __be32 laddr,
 				   __be16 lport, int dif);
 int mytcp_conn_state(struct net *net, __be32 laddr, __be16 lport,
@@ -488,6 +513,7 @@ void mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb, const char *why);
 void mytcp_push(struct sock *sk);
 unsigned int mytcp_size_goal(const struct mytcp_sock *msk);
 void mytcp_send_ack(struct sock *sk);
+bool mytcp_oow_ack_allowed(unsigned long *stamp);
 void mytcp_send_dupack(struct sock *sk, u32 seg_len);
 bool mytcp_challenge_ack_allowed(struct net *net);
 void mytcp_send_challenge_ack(struct sock *sk);
@@ -514,6 +540,14 @@ void mytcp_retransmit_una(struct sock *sk);
 u32 mytcp_select_window(struct sock *sk);
 bool mytcp_window_update_due(const struct sock *sk);
 u32 mytcp_receive_space(const struct sock *sk);
+
+/* rmem.c: room in the receive buffer */
+bool mytcp_skb_loose(u32 len, u32 truesize);
+bool mytcp_skb_worth_copying(u32 len, u32 truesize);
+unsigned int mytcp_collapse_queue(struct sock *sk, struct sk_buff_head *queue);
+struct sk_buff *mytcp_compact_skb(struct sk_buff *skb);
+bool mytcp_rmem_make_room(struct sock *sk, struct sk_buff **pskb,
+			  enum mytcp_mib_field *why);
 
 /* input.c */
 int mytcp_v4_rcv(struct sk_buff *skb);
@@ -563,6 +597,8 @@ bool mytcp_persisting(const struct sock *sk);
 u64 mytcp_clock_us(void);
 
 /* timewait.c */
+int mytcp_tw_init(void);
+void mytcp_tw_exit(void);
 void mytcp_time_wait(struct sock *sk);
 bool mytcp_tw_rcv(struct mytcp_tw *tw, struct sk_buff *skb,
 		  const struct sock *listener);

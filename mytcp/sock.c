@@ -103,6 +103,7 @@ void mytcp_destroy_sock(struct sock *sk)
 	if (msk->destroyed)
 		return;
 	msk->destroyed = 1;
+	mytcp_orphan_gone(sk);
 	mytcp_stop_timers(sk);
 	mytcp_purge_queues(sk);
 	mytcp_put_port(sk);
@@ -199,7 +200,7 @@ int mytcp_init_sock(struct sock *sk)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 
-	INIT_HLIST_NODE(&msk->ehash_node);
+	msk->ehash_node.pprev = NULL;	/* unhashed (hlist_nulls) */
 	INIT_HLIST_NODE(&msk->lhash_node);
 	INIT_HLIST_NODE(&msk->owner.node);
 	skb_queue_head_init(&msk->ooo_queue);
@@ -432,6 +433,12 @@ adjudge:
 	/* someone else (a segment in the backlog) already finished it */
 	if (state != TCP_CLOSE && sk->sk_state == TCP_CLOSE)
 		goto out;
+	/* net.mytcp.max_orphans, as tcp_max_orphans: reset, not linger */
+	if (sk->sk_state != TCP_CLOSE && mytcp_orphan_check(sk)) {
+		mytcp_send_active_reset(sk, GFP_ATOMIC);
+		mytcp_done(sk);
+		goto out;
+	}
 	if (sk->sk_state == TCP_FIN_WAIT2)
 		mytcp_arm_fin_wait2(sk);
 	if (sk->sk_state == TCP_CLOSE)

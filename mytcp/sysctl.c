@@ -172,6 +172,13 @@ static struct ctl_table mytcp_sysctl_template[] = {
 		.extra1		= &mytcp_zero,
 		.extra2		= &mytcp_exp_all,
 	},
+	{
+		.procname	= "max_tw_buckets",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &mytcp_zero,
+	},
 	{ }
 };
 
@@ -192,7 +199,7 @@ int mytcp_sysctl_init_net(struct net *net)
 		&mn->wmem_default, &mn->syncookies,
 		&mn->challenge_ack_limit, &mn->keepalive_time,
 		&mn->keepalive_intvl, &mn->keepalive_probes, &mn->cong_default,
-		NULL, &mn->experiments,
+		NULL, &mn->experiments, &mn->max_tw_buckets,
 	};
 	struct ctl_table *table;
 	unsigned int i;

@@ -10,21 +10,44 @@
  *  - port owners by local port (sockets and TIME_WAIT entries), for bind().
  * Writers take the bucket's spinlock with BHs off; readers walk a bucket
  * under RCU and take a reference on what they find.  Sockets are freed
- * after a grace period (SOCK_RCU_FREE), TIME_WAIT entries with kfree_rcu(),
+ * after a grace period (SOCK_RCU_FREE), TIME_WAIT entries with call_rcu(),
  * so a reader never touches freed memory.  A table holds one reference on
  * each socket it links.
+ *
+ * The connection and TIME_WAIT chains are hlist_nulls: each ends in a
+ * marker naming its bucket.  A socket can leave its chain and join another
+ * (a new connect()) while a reader stands on it; the reader then follows
+ * it into the other chain and would miss what lay behind it in its own -
+ * and a missed connection is answered with a RST.  Ending at another
+ * bucket's marker tells the reader to walk again.  After taking its
+ * reference it checks the 4-tuple again, for the same reason.
  */
 
 #include <linux/jhash.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/random.h>
 #include <net/inet_hashtables.h>
 #include <net/ip.h>
 #include <net/netns/hash.h>
+#include <linux/rculist_nulls.h>
 
 #include "protocol.h"
 
-#define MYTCP_HASH_BITS	12
-#define MYTCP_HASH_SIZE	BIT(MYTCP_HASH_BITS)
+/*
+ * Buckets per table: one per 128 KiB of RAM (TCP's ehash gets as many),
+ * a power of two between 4096 and 512 Ki; the module parameter
+ * hash_buckets overrides it.  Fixed once loaded.
+ */
+#define MYTCP_HASH_MIN		4096U
+#define MYTCP_HASH_MAX		(512U * 1024)
+#define MYTCP_RAM_PER_BUCKET	(128U * 1024)
+
+static unsigned int hash_buckets;
+module_param(hash_buckets, uint, 0444);
+MODULE_PARM_DESC(hash_buckets,
+		 "buckets in each lookup table (0: by memory); read it for the size in use");
 
 struct mytcp_bucket {
 	spinlock_t lock;	/* writers of @chain */
@@ -33,23 +56,92 @@ struct mytcp_bucket {
 
 struct mytcp_table {
 	struct mytcp_bucket *buckets;
+	unsigned int mask;	/* buckets - 1 */
 };
 
-static struct mytcp_table mytcp_ehash, mytcp_twhash, mytcp_lhash, mytcp_bhash;
+/* A bucket of the connection or TIME_WAIT table: its chain's end names it */
+struct mytcp_nulls_bucket {
+	spinlock_t lock;	/* writers of @chain */
+	struct hlist_nulls_head chain;
+};
+
+struct mytcp_nulls_table {
+	struct mytcp_nulls_bucket *buckets;
+	unsigned int mask;	/* buckets - 1 */
+};
+
+static struct mytcp_nulls_table mytcp_ehash, mytcp_twhash;
+static struct mytcp_table mytcp_lhash, mytcp_bhash;
 static u32 mytcp_hash_seed __read_mostly;
 
-static int mytcp_table_alloc(struct mytcp_table *t)
+/**
+ * mytcp_hash_size - buckets for each table, from memory or the parameter
+ * @ram_pages: pages of RAM
+ * @asked: the hash_buckets parameter, 0 for none
+ *
+ * Return: a power of two in [MYTCP_HASH_MIN, MYTCP_HASH_MAX].
+ */
+unsigned int mytcp_hash_size(unsigned long ram_pages, unsigned int asked)
+{
+	unsigned long n = asked ? asked :
+			  ram_pages / (MYTCP_RAM_PER_BUCKET / PAGE_SIZE);
+
+	n = clamp_t(unsigned long, n, MYTCP_HASH_MIN, MYTCP_HASH_MAX);
+	return rounddown_pow_of_two(n);
+}
+
+/**
+ * mytcp_tables_buckets - the size of the connection and TIME_WAIT tables
+ *
+ * Return: buckets in each; the defaults of net.mytcp.max_tw_buckets and
+ * max_orphans are half of it, as TCP's are half of its ehash.
+ */
+unsigned int mytcp_tables_buckets(void)
+{
+	return mytcp_ehash.mask + 1;
+}
+
+static int mytcp_table_alloc(struct mytcp_table *t, unsigned int size)
 {
 	unsigned int i;
 
-	t->buckets = kvcalloc(MYTCP_HASH_SIZE, sizeof(*t->buckets), GFP_KERNEL);
+	t->buckets = kvcalloc(size, sizeof(*t->buckets), GFP_KERNEL);
 	if (!t->buckets)
 		return -ENOMEM;
-	for (i = 0; i < MYTCP_HASH_SIZE; i++) {
+	t->mask = size - 1;
+	for (i = 0; i < size; i++) {
 		spin_lock_init(&t->buckets[i].lock);
 		INIT_HLIST_HEAD(&t->buckets[i].chain);
 	}
 	return 0;
+}
+
+static int mytcp_nulls_table_alloc(struct mytcp_nulls_table *t,
+				   unsigned int size)
+{
+	unsigned int i;
+
+	t->buckets = kvcalloc(size, sizeof(*t->buckets), GFP_KERNEL);
+	if (!t->buckets)
+		return -ENOMEM;
+	t->mask = size - 1;
+	for (i = 0; i < size; i++) {
+		spin_lock_init(&t->buckets[i].lock);
+		INIT_HLIST_NULLS_HEAD(&t->buckets[i].chain, i);
+	}
+	return 0;
+}
+
+static void mytcp_nulls_table_free(struct mytcp_nulls_table *t)
+{
+	unsigned int i;
+
+	if (!t->buckets)
+		return;
+	for (i = 0; i <= t->mask; i++)
+		WARN_ON_ONCE(!hlist_nulls_empty(&t->buckets[i].chain));
+	kvfree(t->buckets);
+	t->buckets = NULL;
 }
 
 static void mytcp_table_free(struct mytcp_table *t)
@@ -58,7 +150,7 @@ static void mytcp_table_free(struct mytcp_table *t)
 
 	if (!t->buckets)
 		return;
-	for (i = 0; i < MYTCP_HASH_SIZE; i++)
+	for (i = 0; i <= t->mask; i++)
 		WARN_ON_ONCE(!hlist_empty(&t->buckets[i].chain));
 	kvfree(t->buckets);
 	t->buckets = NULL;
@@ -71,19 +163,22 @@ static void mytcp_table_free(struct mytcp_table *t)
  */
 int mytcp_tables_init(void)
 {
+	unsigned int size = mytcp_hash_size(totalram_pages(), hash_buckets);
 	int err;
 
 	get_random_bytes(&mytcp_hash_seed, sizeof(mytcp_hash_seed));
-	err = mytcp_table_alloc(&mytcp_ehash);
+	hash_buckets = size;
+	err = mytcp_nulls_table_alloc(&mytcp_ehash, size);
 	if (err)
 		goto out;
-	err = mytcp_table_alloc(&mytcp_twhash);
+	err = mytcp_nulls_table_alloc(&mytcp_twhash, size);
 	if (err)
 		goto free_ehash;
-	err = mytcp_table_alloc(&mytcp_lhash);
+	/* listeners are few: the smallest size does */
+	err = mytcp_table_alloc(&mytcp_lhash, MYTCP_HASH_MIN);
 	if (err)
 		goto free_twhash;
-	err = mytcp_table_alloc(&mytcp_bhash);
+	err = mytcp_table_alloc(&mytcp_bhash, size);
 	if (err)
 		goto free_lhash;
 	return 0;
@@ -91,9 +186,9 @@ int mytcp_tables_init(void)
 free_lhash:
 	mytcp_table_free(&mytcp_lhash);
 free_twhash:
-	mytcp_table_free(&mytcp_twhash);
+	mytcp_nulls_table_free(&mytcp_twhash);
 free_ehash:
-	mytcp_table_free(&mytcp_ehash);
+	mytcp_nulls_table_free(&mytcp_ehash);
 out:
 	return err;
 }
@@ -105,20 +200,28 @@ void mytcp_tables_exit(void)
 {
 	mytcp_table_free(&mytcp_bhash);
 	mytcp_table_free(&mytcp_lhash);
-	mytcp_table_free(&mytcp_twhash);
-	mytcp_table_free(&mytcp_ehash);
+	mytcp_nulls_table_free(&mytcp_twhash);
+	mytcp_nulls_table_free(&mytcp_ehash);
 }
 
-static struct mytcp_bucket *mytcp_tuple_bucket(struct mytcp_table *t,
-					       const struct net *net,
-					       __be32 laddr, __be16 lport,
-					       __be32 raddr, __be16 rport)
+/* The bucket index of a 4-tuple in the connection or TIME_WAIT table */
+static unsigned int mytcp_tuple_slot(const struct mytcp_nulls_table *t,
+				     const struct net *net, __be32 laddr,
+				     __be16 lport, __be32 raddr, __be16 rport)
 {
 	u32 h = jhash_3words((__force u32)laddr, (__force u32)raddr,
 			     (u32)ntohs(lport) << 16 | ntohs(rport),
 			     mytcp_hash_seed ^ net_hash_mix(net));
 
-	return &t->buckets[h & (MYTCP_HASH_SIZE - 1)];
+	return h & t->mask;
+}
+
+static struct mytcp_nulls_bucket *
+mytcp_tuple_bucket(struct mytcp_nulls_table *t, const struct net *net,
+		   __be32 laddr, __be16 lport, __be32 raddr, __be16 rport)
+{
+	return &t->buckets[mytcp_tuple_slot(t, net, laddr, lport, raddr,
+					    rport)];
 }
 
 static struct mytcp_bucket *mytcp_port_bucket(struct mytcp_table *t,
@@ -126,7 +229,7 @@ static struct mytcp_bucket *mytcp_port_bucket(struct mytcp_table *t,
 {
 	u32 h = jhash_1word(port, mytcp_hash_seed ^ net_hash_mix(net));
 
-	return &t->buckets[h & (MYTCP_HASH_SIZE - 1)];
+	return &t->buckets[h & t->mask];
 }
 
 /* ---- port owners (bind table) ---- */
@@ -345,7 +448,8 @@ int mytcp_ehash_insert(struct sock *sk)
 {
 	const struct inet_sock *inet = inet_sk(sk);
 	struct net *net = sock_net(sk);
-	struct mytcp_bucket *b, *twb;
+	struct mytcp_nulls_bucket *b, *twb;
+	struct hlist_nulls_node *node;
 	struct mytcp_sock *other;
 	struct mytcp_tw *tw;
 	int err = 0;
@@ -357,7 +461,7 @@ int mytcp_ehash_insert(struct sock *sk)
 				 inet->inet_sport, inet->inet_daddr,
 				 inet->inet_dport);
 	spin_lock_bh(&b->lock);
-	hlist_for_each_entry(other, &b->chain, ehash_node) {
+	hlist_nulls_for_each_entry(other, node, &b->chain, ehash_node) {
 		if (mytcp_sk_match(&other->inet.sk, net, inet->inet_rcv_saddr,
 				   inet->inet_sport, inet->inet_daddr,
 				   inet->inet_dport)) {
@@ -366,7 +470,7 @@ int mytcp_ehash_insert(struct sock *sk)
 		}
 	}
 	rcu_read_lock();
-	hlist_for_each_entry_rcu(tw, &twb->chain, hash_node) {
+	hlist_nulls_for_each_entry_rcu(tw, node, &twb->chain, hash_node) {
 		if (mytcp_tw_match(tw, net, inet->inet_rcv_saddr,
 				   inet->inet_sport, inet->inet_daddr,
 				   inet->inet_dport)) {
@@ -378,7 +482,7 @@ int mytcp_ehash_insert(struct sock *sk)
 	if (err)
 		goto out;
 	sock_hold(sk);
-	hlist_add_head_rcu(&mytcp_sk(sk)->ehash_node, &b->chain);
+	hlist_nulls_add_head_rcu(&mytcp_sk(sk)->ehash_node, &b->chain);
 out:
 	spin_unlock_bh(&b->lock);
 	return err;
@@ -392,15 +496,15 @@ void mytcp_ehash_remove(struct sock *sk)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	const struct inet_sock *inet = inet_sk(sk);
-	struct mytcp_bucket *b;
+	struct mytcp_nulls_bucket *b;
 
-	if (hlist_unhashed(&msk->ehash_node))
+	if (hlist_nulls_unhashed(&msk->ehash_node))
 		return;
 	b = mytcp_tuple_bucket(&mytcp_ehash, sock_net(sk),
 			       inet->inet_rcv_saddr, inet->inet_sport,
 			       inet->inet_daddr, inet->inet_dport);
 	spin_lock_bh(&b->lock);
-	hlist_del_init_rcu(&msk->ehash_node);
+	hlist_nulls_del_init_rcu(&msk->ehash_node);
 	spin_unlock_bh(&b->lock);
 	__sock_put(sk);
 }
@@ -419,21 +523,34 @@ struct sock *mytcp_lookup_established(struct net *net, __be32 laddr,
 				      __be16 lport, __be32 raddr,
 				      __be16 rport)
 {
-	struct mytcp_bucket *b = mytcp_tuple_bucket(&mytcp_ehash, net, laddr,
-						    lport, raddr, rport);
+	unsigned int slot = mytcp_tuple_slot(&mytcp_ehash, net, laddr, lport,
+					     raddr, rport);
+	struct mytcp_nulls_bucket *b = &mytcp_ehash.buckets[slot];
+	struct hlist_nulls_node *node;
 	struct mytcp_sock *msk;
 	struct sock *found = NULL;
 
 	rcu_read_lock();
-	hlist_for_each_entry_rcu(msk, &b->chain, ehash_node) {
+begin:
+	hlist_nulls_for_each_entry_rcu(msk, node, &b->chain, ehash_node) {
 		struct sock *sk = &msk->inet.sk;
 
-		if (mytcp_sk_match(sk, net, laddr, lport, raddr, rport) &&
-		    refcount_inc_not_zero(&sk->sk_refcnt)) {
-			found = sk;
-			break;
+		if (!mytcp_sk_match(sk, net, laddr, lport, raddr, rport) ||
+		    !refcount_inc_not_zero(&sk->sk_refcnt))
+			continue;
+		/* it may have taken another 4-tuple before our reference */
+		if (unlikely(!mytcp_sk_match(sk, net, laddr, lport, raddr,
+					     rport))) {
+			sock_put(sk);
+			goto begin;
 		}
+		found = sk;
+		goto out;
 	}
+	/* a socket that moved took us into another chain: walk again */
+	if (get_nulls_value(node) != slot)
+		goto begin;
+out:
 	rcu_read_unlock();
 	return found;
 }
@@ -531,12 +648,12 @@ struct sock *mytcp_lookup_listener(struct net *net, __be32 laddr,
  */
 void mytcp_tw_hash_insert(struct net *net, struct mytcp_tw *tw)
 {
-	struct mytcp_bucket *b = mytcp_tuple_bucket(&mytcp_twhash, net,
-						    tw->laddr, tw->lport,
-						    tw->raddr, tw->rport);
+	struct mytcp_nulls_bucket *b = mytcp_tuple_bucket(&mytcp_twhash, net,
+							  tw->laddr, tw->lport,
+							  tw->raddr, tw->rport);
 
 	spin_lock_bh(&b->lock);
-	hlist_add_head_rcu(&tw->hash_node, &b->chain);
+	hlist_nulls_add_head_rcu(&tw->hash_node, &b->chain);
 	spin_unlock_bh(&b->lock);
 }
 
@@ -549,18 +666,83 @@ void mytcp_tw_hash_insert(struct net *net, struct mytcp_tw *tw)
  */
 bool mytcp_tw_hash_remove(struct mytcp_tw *tw)
 {
-	struct mytcp_bucket *b;
+	struct mytcp_nulls_bucket *b;
 	bool was_linked = false;
 
 	b = mytcp_tuple_bucket(&mytcp_twhash, read_pnet(&tw->owner.net),
 			       tw->laddr, tw->lport, tw->raddr, tw->rport);
 	spin_lock_bh(&b->lock);
-	if (!hlist_unhashed(&tw->hash_node)) {
-		hlist_del_init_rcu(&tw->hash_node);
+	if (!hlist_nulls_unhashed(&tw->hash_node)) {
+		hlist_nulls_del_init_rcu(&tw->hash_node);
 		was_linked = true;
 	}
 	spin_unlock_bh(&b->lock);
 	return was_linked;
+}
+
+/**
+ * mytcp_tw_slot - the TIME_WAIT table bucket of a 4-tuple
+ * @net: namespace
+ * @laddr: local address
+ * @lport: local port
+ * @raddr: remote address
+ * @rport: remote port
+ *
+ * Return: the bucket's index, for mytcp_tw_walk().
+ */
+unsigned int mytcp_tw_slot(const struct net *net, __be32 laddr, __be16 lport,
+			   __be32 raddr, __be16 rport)
+{
+	return mytcp_tuple_slot(&mytcp_twhash, net, laddr, lport, raddr, rport);
+}
+
+/**
+ * mytcp_tw_walk - find a TIME_WAIT entry, walking a chain from a node
+ * @net: namespace
+ * @slot: the bucket of the 4-tuple (mytcp_tw_slot())
+ * @from: where to start: the first node of the bucket for a lookup, or
+ *	NULL for the same; a test passes a node to stand for a reader that
+ *	stopped there while the entry moved
+ * @laddr: local address
+ * @lport: local port
+ * @raddr: remote address
+ * @rport: remote port
+ *
+ * Under rcu_read_lock().  A walk that ends at another bucket's nulls
+ * marker was led astray by a moving entry and starts again at the head.
+ *
+ * Return: the entry with a reference held (mytcp_tw_put() it), or NULL.
+ */
+struct mytcp_tw *mytcp_tw_walk(struct net *net, unsigned int slot,
+			       struct hlist_nulls_node *from, __be32 laddr,
+			       __be16 lport, __be32 raddr, __be16 rport)
+{
+	struct hlist_nulls_head *head = &mytcp_twhash.buckets[slot].chain;
+	struct hlist_nulls_node *node = from;
+	struct mytcp_tw *tw;
+
+	if (!node)
+		node = rcu_dereference(hlist_nulls_first_rcu(head));
+	for (;;) {
+		while (!is_a_nulls(node)) {
+			tw = hlist_nulls_entry(node, struct mytcp_tw, hash_node);
+			node = rcu_dereference(hlist_nulls_next_rcu(node));
+			if (!mytcp_tw_match(tw, net, laddr, lport, raddr,
+					    rport) ||
+			    !refcount_inc_not_zero(&tw->refcnt))
+				continue;
+			if (likely(mytcp_tw_match(tw, net, laddr, lport, raddr,
+						  rport)))
+				return tw;
+			/* it changed before our reference: walk again */
+			mytcp_tw_put(tw);
+			node = rcu_dereference(hlist_nulls_first_rcu(head));
+		}
+		if (get_nulls_value(node) == slot)
+			return NULL;
+		/* led into another chain by an entry that moved: again */
+		node = rcu_dereference(hlist_nulls_first_rcu(head));
+	}
 }
 
 /**
@@ -576,18 +758,12 @@ bool mytcp_tw_hash_remove(struct mytcp_tw *tw)
 struct mytcp_tw *mytcp_lookup_tw(struct net *net, __be32 laddr, __be16 lport,
 				 __be32 raddr, __be16 rport)
 {
-	struct mytcp_bucket *b = mytcp_tuple_bucket(&mytcp_twhash, net, laddr,
-						    lport, raddr, rport);
-	struct mytcp_tw *tw, *found = NULL;
+	struct mytcp_tw *found;
 
 	rcu_read_lock();
-	hlist_for_each_entry_rcu(tw, &b->chain, hash_node) {
-		if (mytcp_tw_match(tw, net, laddr, lport, raddr, rport) &&
-		    refcount_inc_not_zero(&tw->refcnt)) {
-			found = tw;
-			break;
-		}
-	}
+	found = mytcp_tw_walk(net, mytcp_tw_slot(net, laddr, lport, raddr,
+						 rport),
+			      NULL, laddr, lport, raddr, rport);
 	rcu_read_unlock();
 	return found;
 }
@@ -636,13 +812,14 @@ void mytcp_tw_purge_net(struct net *net)
 {
 	unsigned int i;
 
-	for (i = 0; i < MYTCP_HASH_SIZE; i++) {
-		struct mytcp_bucket *b = &mytcp_twhash.buckets[i];
+	for (i = 0; i <= mytcp_twhash.mask; i++) {
+		struct mytcp_nulls_bucket *b = &mytcp_twhash.buckets[i];
+		struct hlist_nulls_node *node;
 		struct mytcp_tw *tw;
 
 again:
 		rcu_read_lock();
-		hlist_for_each_entry_rcu(tw, &b->chain, hash_node) {
+		hlist_nulls_for_each_entry_rcu(tw, node, &b->chain, hash_node) {
 			if (!net_eq(read_pnet(&tw->owner.net), net) ||
 			    !refcount_inc_not_zero(&tw->refcnt))
 				continue;
@@ -667,12 +844,13 @@ again:
 void mytcp_tables_walk(struct net *net, mytcp_walk_sk_fn sk_fn,
 		       mytcp_walk_tw_fn tw_fn, void *arg)
 {
+	struct hlist_nulls_node *node;
 	struct mytcp_sock *msk;
 	struct mytcp_tw *tw;
 	unsigned int i;
 
 	rcu_read_lock();
-	for (i = 0; i < MYTCP_HASH_SIZE; i++) {
+	for (i = 0; i <= mytcp_lhash.mask; i++) {
 		hlist_for_each_entry_rcu(msk, &mytcp_lhash.buckets[i].chain,
 					 lhash_node) {
 			struct sock *sk = &msk->inet.sk;
@@ -684,9 +862,10 @@ void mytcp_tables_walk(struct net *net, mytcp_walk_sk_fn sk_fn,
 			}
 		}
 	}
-	for (i = 0; i < MYTCP_HASH_SIZE; i++) {
-		hlist_for_each_entry_rcu(msk, &mytcp_ehash.buckets[i].chain,
-					 ehash_node) {
+	for (i = 0; i <= mytcp_ehash.mask; i++) {
+		hlist_nulls_for_each_entry_rcu(msk, node,
+					       &mytcp_ehash.buckets[i].chain,
+					       ehash_node) {
 			struct sock *sk = &msk->inet.sk;
 
 			if (net_eq(sock_net(sk), net) &&
@@ -696,9 +875,10 @@ void mytcp_tables_walk(struct net *net, mytcp_walk_sk_fn sk_fn,
 			}
 		}
 	}
-	for (i = 0; tw_fn && i < MYTCP_HASH_SIZE; i++) {
-		hlist_for_each_entry_rcu(tw, &mytcp_twhash.buckets[i].chain,
-					 hash_node) {
+	for (i = 0; tw_fn && i <= mytcp_twhash.mask; i++) {
+		hlist_nulls_for_each_entry_rcu(tw, node,
+					       &mytcp_twhash.buckets[i].chain,
+					       hash_node) {
 			if (net_eq(read_pnet(&tw->owner.net), net) &&
 			    refcount_inc_not_zero(&tw->refcnt)) {
 				tw_fn(tw, arg);

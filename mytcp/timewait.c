@@ -10,6 +10,12 @@
  * Lifetime: the entry starts with one reference, owned by the table and
  * dropped by whoever unlinks it (its timer, or the namespace purge).
  * Lookups take their own reference.
+ *
+ * Limits: entries come from their own slab cache ("mytcp_tw" in
+ * /proc/slabinfo), and a namespace holds at most net.mytcp.max_tw_buckets
+ * of them; beyond, a connection closes without TIME_WAIT (TWOverflow), as
+ * TCP's do beyond tcp_max_tw_buckets.  They are allocated in softirq and
+ * charged to no memory cgroup (as TCP's), so that limit is their bound.
  */
 
 #include <linux/slab.h>
@@ -18,24 +24,57 @@
 #include "protocol.h"
 #include "trace.h"
 
+static struct kmem_cache *mytcp_tw_cachep __read_mostly;
+
+/**
+ * mytcp_tw_init - create the slab cache of TIME_WAIT entries
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int mytcp_tw_init(void)
+{
+	mytcp_tw_cachep = kmem_cache_create("mytcp_tw", sizeof(struct mytcp_tw),
+					    0, SLAB_HWCACHE_ALIGN, NULL);
+	return mytcp_tw_cachep ? 0 : -ENOMEM;
+}
+
+/**
+ * mytcp_tw_exit - destroy the cache, after rcu_barrier() freed the last
+ */
+void mytcp_tw_exit(void)
+{
+	kmem_cache_destroy(mytcp_tw_cachep);
+}
+
+static void mytcp_tw_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(mytcp_tw_cachep, container_of(head, struct mytcp_tw,
+						      rcu));
+}
+
 /**
  * mytcp_tw_put - drop a reference on a TIME_WAIT entry
  * @tw: the entry
+ *
+ * The last one frees it after a grace period (lookups run under RCU);
+ * module unload waits for that with rcu_barrier().
  */
 void mytcp_tw_put(struct mytcp_tw *tw)
 {
 	if (refcount_dec_and_test(&tw->refcnt))
-		kfree_rcu(tw, rcu);
+		call_rcu(&tw->rcu, mytcp_tw_free_rcu);
 }
 
 /* Unlink the entry; the unlinker drops the table's reference. */
 static void mytcp_tw_unlink(struct mytcp_tw *tw)
 {
+	struct net *net = read_pnet(&tw->owner.net);
+
 	if (mytcp_tw_hash_remove(tw)) {
-		trace_mytcp_state(read_pnet(&tw->owner.net), tw->laddr,
-				  tw->lport, tw->raddr, tw->rport, TCP_TIME_WAIT,
-				  TCP_CLOSE);
+		trace_mytcp_state(net, tw->laddr, tw->lport, tw->raddr,
+				  tw->rport, TCP_TIME_WAIT, TCP_CLOSE);
 		mytcp_port_owner_del(&tw->owner);
+		atomic_dec(&mytcp_pernet(net)->tw_count);
 		mytcp_tw_put(tw);
 	}
 }
@@ -71,14 +110,17 @@ static unsigned long mytcp_tw_len(const struct net *net)
  * @sk: the socket, locked
  *
  * The entry enters the tables before the socket leaves them, so no segment
- * finds neither.  Without memory for the entry the connection just closes.
+ * finds neither.  With net.mytcp.max_tw_buckets entries in the namespace
+ * already, or without memory for one, the connection just closes
+ * (TWOverflow), as TCP's does.
  */
 void mytcp_time_wait(struct sock *sk)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
 	struct net *net = sock_net(sk);
-	struct mytcp_tw *tw;
+	struct mytcp_net *mn = mytcp_pernet(net);
+	struct mytcp_tw *tw = NULL;
 
 	mytcp_set_state(sk, TCP_TIME_WAIT);
 	/*
@@ -90,7 +132,11 @@ void mytcp_time_wait(struct sock *sk)
 		mytcp_done(sk);
 		return;
 	}
-	tw = kzalloc(sizeof(*tw), GFP_ATOMIC);
+	if (atomic_read(&mn->tw_count) < READ_ONCE(mn->max_tw_buckets))
+		tw = kmem_cache_zalloc(mytcp_tw_cachep,
+				       GFP_ATOMIC | __GFP_NOWARN);
+	if (!tw)
+		mytcp_inc_stats(net, MYTCP_MIB_TW_OVERFLOW);
 	if (tw) {
 		tw->laddr = inet->inet_rcv_saddr;
 		tw->raddr = inet->inet_daddr;
@@ -108,6 +154,7 @@ void mytcp_time_wait(struct sock *sk)
 		tw->owner.bound_dev_if = sk->sk_bound_dev_if;
 		write_pnet(&tw->owner.net, net);
 		mytcp_bind_owner_add(net, &tw->owner, inet->inet_num);
+		atomic_inc(&mn->tw_count);
 		mytcp_tw_hash_insert(net, tw);
 		tw->expires = jiffies + mytcp_tw_len(net);
 		mod_timer(&tw->timer, tw->expires);
@@ -175,8 +222,18 @@ bool mytcp_tw_rcv(struct mytcp_tw *tw, struct sk_buff *skb,
 		mytcp_tw_ack(tw, net);
 		goto drop;
 	}
-	if (cb->end_seq != cb->seq || (cb->flags & TCPHDR_SYN))
-		mytcp_tw_ack(tw, net);
+	/*
+	 * Anything else that takes sequence space is unacceptable and gets
+	 * an ACK (section 3.10.7.4, first check), at most one per
+	 * MYTCP_OOW_ACK_MS per entry, as TCP limits its TIME_WAIT ACKs: a
+	 * flood of them must not turn 100 000 entries into an amplifier.
+	 */
+	if (cb->end_seq != cb->seq || (cb->flags & TCPHDR_SYN)) {
+		if (mytcp_oow_ack_allowed(&tw->oow_ack_stamp))
+			mytcp_tw_ack(tw, net);
+		else
+			mytcp_inc_stats(net, MYTCP_MIB_TW_ACKS_LIMITED);
+	}
 drop:
 	kfree_skb(skb);
 	return false;

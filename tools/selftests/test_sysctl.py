@@ -91,7 +91,7 @@ def ranges_enforced():
     """Both ends of each documented range are taken; one past them is EINVAL."""
     a, _ = lib.netpair()
     for name, (_, lo, hi) in documented_sysctls().items():
-        if name == "mem" or (lo is None and hi is None):
+        if name in ("mem", "max_orphans") or (lo is None and hi is None):
             continue            # global, or a name and not a number
         path = os.path.join(lib.MYTCP_SYSCTL, name)
         old = lib.read_sysctl(path, a)
@@ -113,10 +113,15 @@ def ranges_enforced():
 
 @test(only="mytcp")
 def mem_is_global():
-    """net.mytcp.mem exists in the initial namespace only, as tcp_mem."""
+    """net.mytcp.mem and max_orphans exist in the initial namespace only,
+    as tcp_mem and tcp_max_orphans."""
     a, _ = lib.netpair()
     with lib.ns(a):
         assert not os.path.exists(os.path.join(lib.MYTCP_SYSCTL, "mem"))
+        assert not os.path.exists(os.path.join(lib.MYTCP_SYSCTL,
+                                               "max_orphans"))
+    assert int(lib.read_sysctl(os.path.join(lib.MYTCP_SYSCTL,
+                                            "max_orphans"))) > 0
     low, pressure, high = map(int, lib.read_sysctl(
         os.path.join(lib.MYTCP_SYSCTL, "mem")).split())
     assert 0 < low < pressure < high, "mem %d %d %d" % (low, pressure, high)
