@@ -25,8 +25,9 @@ static struct mytcp_tw *tw_make(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, tw);
 	INIT_HLIST_NODE(&tw->hash_node);
 	write_pnet(&tw->owner.net, &init_net);
-	tw->laddr = htonl(INADDR_LOOPBACK);
-	tw->raddr = htonl(INADDR_LOOPBACK);
+	ipv6_addr_set_v4mapped(htonl(INADDR_LOOPBACK), &tw->laddr);
+	ipv6_addr_set_v4mapped(htonl(INADDR_LOOPBACK), &tw->raddr);
+	tw->family = AF_INET;
 	tw->lport = htons(5000);
 	tw->rport = htons(40000);
 	tw->snd_nxt = 77;

@@ -31,8 +31,8 @@ void mytcp_tw_put(struct mytcp_tw *tw)
 static void mytcp_tw_unlink(struct mytcp_tw *tw)
 {
 	if (mytcp_tw_hash_remove(tw)) {
-		trace_mytcp_state(read_pnet(&tw->owner.net), tw->laddr,
-				  tw->lport, tw->raddr, tw->rport, TCP_TIME_WAIT,
+		trace_mytcp_state(read_pnet(&tw->owner.net), &tw->laddr,
+				  tw->lport, &tw->raddr, tw->rport, TCP_TIME_WAIT,
 				  TCP_CLOSE);
 		mytcp_port_owner_del(&tw->owner);
 		mytcp_tw_put(tw);
@@ -82,10 +82,11 @@ void mytcp_time_wait(struct sock *sk)
 	mytcp_set_state(sk, TCP_TIME_WAIT);
 	tw = kzalloc(sizeof(*tw), GFP_ATOMIC);
 	if (tw) {
-		tw->laddr = inet->inet_rcv_saddr;
-		tw->raddr = inet->inet_daddr;
+		mytcp_sk_laddr(sk, &tw->laddr);
+		mytcp_sk_raddr(sk, &tw->raddr);
 		tw->lport = inet->inet_sport;
 		tw->rport = inet->inet_dport;
+		tw->family = sk->sk_family;
 		tw->snd_nxt = msk->snd_max;
 		tw->rcv_nxt = msk->rcv_nxt;
 		tw->rcv_wnd = min_t(u32, msk->rcv_wnd >> msk->rcv_wscale, 65535U);
@@ -94,6 +95,7 @@ void mytcp_time_wait(struct sock *sk)
 		tw->owner.rcv_saddr = msk->owner.rcv_saddr;
 		tw->owner.reuse = sk->sk_reuse != SK_NO_REUSE;
 		tw->owner.is_tw = true;
+		tw->owner.v6only = msk->owner.v6only;
 		tw->owner.bound_dev_if = sk->sk_bound_dev_if;
 		write_pnet(&tw->owner.net, net);
 		mytcp_bind_owner_add(net, &tw->owner, inet->inet_num);
@@ -107,7 +109,7 @@ void mytcp_time_wait(struct sock *sk)
 
 static void mytcp_tw_ack(struct mytcp_tw *tw, struct net *net)
 {
-	mytcp_send_ack_reply(net, tw->laddr, tw->raddr, tw->lport, tw->rport,
+	mytcp_send_ack_reply(net, &tw->laddr, &tw->raddr, tw->lport, tw->rport,
 			     tw->snd_nxt, tw->rcv_nxt, tw->rcv_wnd, TCPHDR_ACK,
 			     NULL);
 }
