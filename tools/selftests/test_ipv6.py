@@ -5,8 +5,10 @@ section 5.3, RFC 4291 section 2.5.5.2), as TCP has them; the rest of the
 socket API runs over IPv6 in every other file's "[v6]" tests."""
 
 import errno
+import os
 import socket
 import struct
+import subprocess
 
 import lib
 from lib import test
@@ -178,6 +180,33 @@ def loopback_v6_transfer_and_time_wait():
         lib.close_all()
         lib.del_netns(netns)
 
+
+
+@test()
+def tool_ss_lists_both_tables():
+    """mytcp ss (--proto tcp for TCP) lists an IPv6 connection and an IPv4
+    one side by side, IPv6 endpoints in brackets."""
+    tool = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "mytcp", "mytcp")
+    if not os.access(tool, os.X_OK):
+        raise AssertionError("%s not built (make tool)" % tool)
+    a, b = lib.netpair()
+    lst = sock6(b, v6only=False)
+    lst.bind(("::", 0))
+    lst.listen(8)
+    port = lst.getsockname()[1]
+    c6 = sock6(a)
+    lib.bconnect(c6, (lib.ADDR6_B, port))
+    c4 = sock4(a)
+    lib.bconnect(c4, (lib.ADDR4_B, port))
+    r = subprocess.run(["ip", "netns", "exec", a.name, tool, "ss", "--proto", lib.PROTO_NAME],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=30)
+    assert r.returncode == 0, r.stdout
+    want6 = "[%s]:%d" % (lib.ADDR6_B, port)
+    want4 = "%s:%d" % (lib.ADDR4_B, port)
+    rows = [ln.split() for ln in r.stdout.splitlines()[1:]]
+    assert any(f[0] == "ESTAB" and f[3] == "[%s]:%d" % (lib.ADDR6_A, c6.getsockname()[1])
+               and f[4] == want6 for f in rows), r.stdout
+    assert any(f[0] == "ESTAB" and f[4] == want4 for f in rows), r.stdout
 
 
 @test(only="mytcp")
