@@ -19,7 +19,7 @@ KVER ?= $(shell ls /lib/modules 2>/dev/null | sort -V | tail -n 1)
 KDIR ?= /lib/modules/$(KVER)/build
 PWD := $(CURDIR)
 
-.PHONY: all module tool mytcpize clean demo check kunit kunit-debug selftest packettest \
+.PHONY: all module tool mytcpize clean demo check kunit kunit-debug selftest packettest lessons two-kernels \
 	bench fuzz checkstyle deps debug-kernel selftest-debug
 
 all: module tool mytcpize
@@ -81,6 +81,16 @@ bench:
 	tools/deps.sh build vm
 	$(MAKE) all
 	MYTCP_VM_KERNEL=stock tools/bench/vm-bench.sh
+
+two-kernels:
+	tools/deps.sh build vm
+	$(MAKE) all
+	tools/vm/two-kernels.sh
+
+lessons:
+	tools/deps.sh build vm
+	$(MAKE) all
+	MYTCP_VM_KERNEL=stock tools/lessons/vm-lessons.sh
 
 fuzz:
 	tools/deps.sh build vm

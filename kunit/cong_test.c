@@ -18,7 +18,7 @@
 /* A connection after init, then put at the given cwnd and ssthresh. */
 static void cc_at(struct mytcp_cc *cc, u32 cwnd, u32 ssthresh)
 {
-	NR->init(cc, MSS, 10);
+	mytcp_cc_init(cc, NR, MSS, 10);
 	cc->cwnd = cwnd;
 	cc->ssthresh = ssthresh;
 }
@@ -30,7 +30,7 @@ static enum mytcp_cc_action cc_dupacks(struct mytcp_cc *cc, int n, u32 flight,
 	enum mytcp_cc_action a = MYTCP_CC_NONE;
 
 	while (n--)
-		a = NR->on_dupack(cc, flight, snd_max);
+		a = mytcp_cc_on_dupack(cc, NR, flight, snd_max);
 	return a;
 }
 
@@ -46,7 +46,7 @@ static void cong_init(struct kunit *test)
 			       .recover = 7 };
 
 	KUNIT_EXPECT_STREQ(test, NR->name, "newreno");
-	NR->init(&cc, MSS, 10);
+	mytcp_cc_init(&cc, NR, MSS, 10);
 	KUNIT_EXPECT_EQ(test, cc.mss, MSS);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 10000U);
 	KUNIT_EXPECT_GE(test, cc.ssthresh, 65535U << 14);
@@ -54,7 +54,7 @@ static void cong_init(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, cc.in_recovery);
 	KUNIT_EXPECT_FALSE(test, cc.rto_recover);
 
-	NR->init(&cc, 1460, 4);
+	mytcp_cc_init(&cc, NR, 1460, 4);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 5840U);
 }
 
@@ -72,14 +72,14 @@ static void cong_slow_start_doubles(struct kunit *test)
 	u32 una = 1000, round, done;
 	int rtt;
 
-	NR->init(&cc, MSS, 10);
+	mytcp_cc_init(&cc, NR, MSS, 10);
 	for (rtt = 0; rtt < ARRAY_SIZE(after); rtt++) {
 		round = cc.cwnd;
 		for (done = 0; done < round; done += 2 * MSS) {
 			una += 2 * MSS;
 			KUNIT_EXPECT_EQ(test,
-					NR->on_ack(&cc, una, 2 * MSS,
-						   round - done - 2 * MSS),
+					mytcp_cc_on_ack(&cc, NR, una, 2 * MSS,
+							round - done - 2 * MSS),
 					MYTCP_CC_NONE);
 		}
 		KUNIT_EXPECT_EQ_MSG(test, cc.cwnd, after[rtt], "round trip %d",
@@ -98,14 +98,14 @@ static void cong_slow_start_byte_limit(struct kunit *test)
 {
 	struct mytcp_cc cc;
 
-	NR->init(&cc, MSS, 10);
-	NR->on_ack(&cc, 6000, 5000, 5000);
+	mytcp_cc_init(&cc, NR, MSS, 10);
+	mytcp_cc_on_ack(&cc, NR, 6000, 5000, 5000);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 12000U);
-	NR->on_ack(&cc, 6500, 500, 4500);
+	mytcp_cc_on_ack(&cc, NR, 6500, 500, 4500);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 12500U);
-	NR->on_ack(&cc, 8500, 2000, 2500);
+	mytcp_cc_on_ack(&cc, NR, 8500, 2000, 2500);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 14500U);
-	NR->on_ack(&cc, 10501, 2001, 499);
+	mytcp_cc_on_ack(&cc, NR, 10501, 2001, 499);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 16500U);
 }
 
@@ -114,21 +114,22 @@ static void cong_slow_start_byte_limit(struct kunit *test)
  * avoidance once cwnd reaches it.  ssthresh = 16000: three ACKs of 2000
  * take cwnd 10000 -> 12000 -> 14000 -> 16000 (slow start); the fourth is
  * in congestion avoidance, cwnd += SMSS * acked / cwnd
- * = 1000 * 2000 / 16000 = 125: 16125, not 18000.
+ * = 1000 * 2000 / 16000 = 125: 16125, not 18000.  The sender keeps cwnd
+ * full: each ACK leaves cwnd - 2000 in flight.
  */
 static void cong_slow_start_to_ca(struct kunit *test)
 {
 	struct mytcp_cc cc;
 
-	NR->init(&cc, MSS, 10);
+	mytcp_cc_init(&cc, NR, MSS, 10);
 	cc.ssthresh = 16000;
-	NR->on_ack(&cc, 3000, 2000, 8000);
+	mytcp_cc_on_ack(&cc, NR, 3000, 2000, 8000);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 12000U);
-	NR->on_ack(&cc, 5000, 2000, 8000);
+	mytcp_cc_on_ack(&cc, NR, 5000, 2000, 10000);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 14000U);
-	NR->on_ack(&cc, 7000, 2000, 8000);
+	mytcp_cc_on_ack(&cc, NR, 7000, 2000, 12000);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 16000U);
-	NR->on_ack(&cc, 9000, 2000, 8000);
+	mytcp_cc_on_ack(&cc, NR, 9000, 2000, 14000);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 16125U);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 16000U);
 }
@@ -152,7 +153,7 @@ static void cong_ca_one_mss_per_rtt(struct kunit *test)
 	cc_at(&cc, 16000, 16000);
 	for (i = 0; i < 8; i++) {
 		una += 2 * MSS;
-		KUNIT_EXPECT_EQ(test, NR->on_ack(&cc, una, 2 * MSS, 16000),
+		KUNIT_EXPECT_EQ(test, mytcp_cc_on_ack(&cc, NR, una, 2 * MSS, 16000),
 				MYTCP_CC_NONE);
 	}
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 16972U);
@@ -160,7 +161,7 @@ static void cong_ca_one_mss_per_rtt(struct kunit *test)
 
 	/* 1000 * 1 / 100000 = 0, at least 1 */
 	cc_at(&cc, 100000, 50000);
-	NR->on_ack(&cc, 1, 1, 99999);
+	mytcp_cc_on_ack(&cc, NR, 1, 1, 99999);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 100001U);
 }
 
@@ -181,7 +182,7 @@ static void cong_dupacks_below_three(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10000U);
 	KUNIT_EXPECT_FALSE(test, cc.in_recovery);
 
-	KUNIT_EXPECT_EQ(test, NR->on_ack(&cc, 101000, 1000, 19000),
+	KUNIT_EXPECT_EQ(test, mytcp_cc_on_ack(&cc, NR, 101000, 1000, 19000),
 			MYTCP_CC_NONE);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 20050U);
 	KUNIT_EXPECT_EQ(test, cc.dupacks, 0U);
@@ -208,7 +209,7 @@ static void cong_fast_retransmit(struct kunit *test)
 	cc_at(&cc, 20000, S32_MAX);
 	KUNIT_EXPECT_EQ(test, cc_dupacks(&cc, 2, 20000, 120000),
 			MYTCP_CC_NONE);
-	KUNIT_EXPECT_EQ(test, NR->on_dupack(&cc, 20000, 120000),
+	KUNIT_EXPECT_EQ(test, mytcp_cc_on_dupack(&cc, NR, 20000, 120000),
 			MYTCP_CC_RETRANSMIT);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10000U);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 13000U);
@@ -246,7 +247,7 @@ static void cong_recovery_inflation(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, cc.cwnd, 13000U);
 	for (i = 0; i < ARRAY_SIZE(after); i++) {
 		KUNIT_EXPECT_EQ(test,
-				NR->on_dupack(&cc, 20000, 120000 + i * MSS),
+				mytcp_cc_on_dupack(&cc, NR, 20000, 120000 + i * MSS),
 				MYTCP_CC_NONE);
 		KUNIT_EXPECT_EQ(test, cc.cwnd, after[i]);
 	}
@@ -272,19 +273,19 @@ static void cong_partial_ack(struct kunit *test)
 	cc_dupacks(&cc, 6, 20000, 120000);
 	KUNIT_ASSERT_EQ(test, cc.cwnd, 16000U);
 
-	KUNIT_EXPECT_EQ(test, NR->on_ack(&cc, 105000, 5000, 15000),
+	KUNIT_EXPECT_EQ(test, mytcp_cc_on_ack(&cc, NR, 105000, 5000, 15000),
 			MYTCP_CC_RETRANSMIT);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 12000U);
 	KUNIT_EXPECT_TRUE(test, cc.in_recovery);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10000U);
 	KUNIT_EXPECT_EQ(test, cc.recover, 120000U);
 
-	KUNIT_EXPECT_EQ(test, NR->on_ack(&cc, 105500, 500, 14500),
+	KUNIT_EXPECT_EQ(test, mytcp_cc_on_ack(&cc, NR, 105500, 500, 14500),
 			MYTCP_CC_RETRANSMIT);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 11500U);
 	KUNIT_EXPECT_TRUE(test, cc.in_recovery);
 
-	KUNIT_EXPECT_EQ(test, NR->on_dupack(&cc, 14500, 120000),
+	KUNIT_EXPECT_EQ(test, mytcp_cc_on_dupack(&cc, NR, 14500, 120000),
 			MYTCP_CC_NONE);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 12500U);
 	KUNIT_EXPECT_TRUE(test, cc.in_recovery);
@@ -305,7 +306,7 @@ static void cong_full_ack(struct kunit *test)
 
 	cc_at(&cc, 20000, S32_MAX);
 	cc_dupacks(&cc, 5, 20000, 120000);
-	KUNIT_EXPECT_EQ(test, NR->on_ack(&cc, 120000, 20000, 0),
+	KUNIT_EXPECT_EQ(test, mytcp_cc_on_ack(&cc, NR, 120000, 20000, 0),
 			MYTCP_CC_NONE);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 2000U);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10000U);
@@ -313,18 +314,18 @@ static void cong_full_ack(struct kunit *test)
 
 	cc_at(&cc, 20000, S32_MAX);
 	cc_dupacks(&cc, 5, 20000, 120000);
-	NR->on_ack(&cc, 120000, 20000, 5000);
+	mytcp_cc_on_ack(&cc, NR, 120000, 20000, 5000);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 6000U);
 	KUNIT_EXPECT_FALSE(test, cc.in_recovery);
 
 	cc_at(&cc, 20000, S32_MAX);
 	cc_dupacks(&cc, 5, 20000, 120000);
-	KUNIT_EXPECT_EQ(test, NR->on_ack(&cc, 121000, 21000, 15000),
+	KUNIT_EXPECT_EQ(test, mytcp_cc_on_ack(&cc, NR, 121000, 21000, 15000),
 			MYTCP_CC_NONE);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 10000U);
 	KUNIT_EXPECT_FALSE(test, cc.in_recovery);
 
-	KUNIT_EXPECT_EQ(test, NR->on_ack(&cc, 123000, 2000, 13000),
+	KUNIT_EXPECT_EQ(test, mytcp_cc_on_ack(&cc, NR, 123000, 2000, 13000),
 			MYTCP_CC_NONE);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 10200U);
 }
@@ -342,22 +343,22 @@ static void cong_timeout(struct kunit *test)
 	struct mytcp_cc cc;
 
 	cc_at(&cc, 20000, S32_MAX);
-	NR->on_timeout(&cc, 20000, 120000, true);
+	mytcp_cc_on_timeout(&cc, NR, 20000, 120000, true);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, MSS);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10000U);
 	KUNIT_EXPECT_FALSE(test, cc.in_recovery);
-	NR->on_ack(&cc, 101000, 1000, 19000);
+	mytcp_cc_on_ack(&cc, NR, 101000, 1000, 19000);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 2000U);
-	NR->on_ack(&cc, 103000, 2000, 17000);
+	mytcp_cc_on_ack(&cc, NR, 103000, 2000, 17000);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 4000U);
 
 	cc_at(&cc, 20000, S32_MAX);
-	NR->on_timeout(&cc, 7001, 107001, true);
+	mytcp_cc_on_timeout(&cc, NR, 7001, 107001, true);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 3500U);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, MSS);
 
 	cc_at(&cc, 4000, S32_MAX);
-	NR->on_timeout(&cc, 3000, 103000, true);
+	mytcp_cc_on_timeout(&cc, NR, 3000, 103000, true);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 2000U);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, MSS);
 }
@@ -377,13 +378,13 @@ static void cong_timeout_in_recovery(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, cc.in_recovery);
 	KUNIT_ASSERT_EQ(test, cc.cwnd, 14000U);
 
-	NR->on_timeout(&cc, 20000, 120000, true);
+	mytcp_cc_on_timeout(&cc, NR, 20000, 120000, true);
 	KUNIT_EXPECT_FALSE(test, cc.in_recovery);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, MSS);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10000U);
 	KUNIT_EXPECT_EQ(test, cc.dupacks, 0U);
 
-	KUNIT_EXPECT_EQ(test, NR->on_ack(&cc, 101000, 1000, 19000),
+	KUNIT_EXPECT_EQ(test, mytcp_cc_on_ack(&cc, NR, 101000, 1000, 19000),
 			MYTCP_CC_NONE);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 2000U);
 	KUNIT_EXPECT_FALSE(test, cc.in_recovery);
@@ -407,18 +408,18 @@ static void cong_timeout_repeated(struct kunit *test)
 	struct mytcp_cc cc;
 
 	cc_at(&cc, 20000, S32_MAX);
-	NR->on_timeout(&cc, 20000, 120000, true);
+	mytcp_cc_on_timeout(&cc, NR, 20000, 120000, true);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10000U);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, MSS);
-	NR->on_timeout(&cc, 2000, 120000, false);
+	mytcp_cc_on_timeout(&cc, NR, 2000, 120000, false);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10000U);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, MSS);
-	NR->on_timeout(&cc, 20000, 120000, false);
+	mytcp_cc_on_timeout(&cc, NR, 20000, 120000, false);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10000U);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, MSS);
 
-	NR->on_ack(&cc, 114000, 14000, 6000);
-	NR->on_timeout(&cc, 6000, 120000, true);
+	mytcp_cc_on_ack(&cc, NR, 114000, 14000, 6000);
+	mytcp_cc_on_timeout(&cc, NR, 6000, 120000, true);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 3000U);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, MSS);
 }
@@ -443,9 +444,9 @@ static void cong_dupacks_after_timeout(struct kunit *test)
 	struct mytcp_cc cc;
 
 	cc_at(&cc, 20000, S32_MAX);
-	NR->on_timeout(&cc, 20000, 120000, true);
+	mytcp_cc_on_timeout(&cc, NR, 20000, 120000, true);
 	KUNIT_EXPECT_EQ(test, cc.recover, 120000U);
-	KUNIT_EXPECT_EQ(test, NR->on_ack(&cc, 101000, 1000, 19000),
+	KUNIT_EXPECT_EQ(test, mytcp_cc_on_ack(&cc, NR, 101000, 1000, 19000),
 			MYTCP_CC_NONE);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 2000U);
 
@@ -454,10 +455,10 @@ static void cong_dupacks_after_timeout(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, cc.in_recovery);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 2000U);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10000U);
-	KUNIT_EXPECT_EQ(test, NR->on_dupack(&cc, 19000, 120000),
+	KUNIT_EXPECT_EQ(test, mytcp_cc_on_dupack(&cc, NR, 19000, 120000),
 			MYTCP_CC_NONE);
 
-	KUNIT_EXPECT_EQ(test, NR->on_ack(&cc, 120000, 19000, 0),
+	KUNIT_EXPECT_EQ(test, mytcp_cc_on_ack(&cc, NR, 120000, 19000, 0),
 			MYTCP_CC_NONE);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 4000U);
 
@@ -490,19 +491,77 @@ static void cong_recover_wraps(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 5000U);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 8000U);
 
-	KUNIT_EXPECT_EQ(test, NR->on_ack(&cc, 0xfffff7d0, 2000, 8000),
+	KUNIT_EXPECT_EQ(test, mytcp_cc_on_ack(&cc, NR, 0xfffff7d0, 2000, 8000),
 			MYTCP_CC_RETRANSMIT);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 7000U);
 	KUNIT_EXPECT_TRUE(test, cc.in_recovery);
 
-	KUNIT_EXPECT_EQ(test, NR->on_ack(&cc, 1000, 3096, 4904),
+	KUNIT_EXPECT_EQ(test, mytcp_cc_on_ack(&cc, NR, 1000, 3096, 4904),
 			MYTCP_CC_RETRANSMIT);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 4904U);
 	KUNIT_EXPECT_TRUE(test, cc.in_recovery);
 
-	KUNIT_EXPECT_EQ(test, NR->on_ack(&cc, 5904, 4904, 0), MYTCP_CC_NONE);
+	KUNIT_EXPECT_EQ(test, mytcp_cc_on_ack(&cc, NR, 5904, 4904, 0), MYTCP_CC_NONE);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 2000U);
 	KUNIT_EXPECT_FALSE(test, cc.in_recovery);
+}
+
+/*
+ * RFC 7661 section 4.3: cwnd does not grow while the receive window
+ * limits the sender.  Congestion avoidance at cwnd 20000, ssthresh 10000,
+ * a peer that offers 8000: each ACK of 2000 leaves 6000 in flight, and
+ * the sender refills to 8000 at once, so at most 8000 is ever in flight,
+ * 12000 short of cwnd.  Twenty round trips leave cwnd at 20000
+ * (without the check, each would add about 1000).  Once the window opens
+ * and the sender fills cwnd (18000 left after an ACK of 2000: 20000 had
+ * been in flight), cwnd grows again: + 1000 * 2000 / 20000 = 100.
+ */
+static void cong_rwnd_limited_ca(struct kunit *test)
+{
+	struct mytcp_cc cc;
+	u32 una = 0;
+	int i;
+
+	cc_at(&cc, 20000, 10000);
+	for (i = 0; i < 20 * 4; i++) {
+		una += 2 * MSS;
+		mytcp_cc_on_ack(&cc, NR, una, 2 * MSS, 6000);
+	}
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 20000U);
+
+	una += 2 * MSS;
+	mytcp_cc_on_ack(&cc, NR, una, 2 * MSS, 18000);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 20100U);
+}
+
+/*
+ * RFC 7661 section 4.3 in slow start: an application that writes 2000
+ * bytes per round trip (one ACK of 2000, nothing left in flight) never
+ * has more than 2000 out, a fifth of the initial 10000: cwnd stays at
+ * 10000 for ten round trips (unchecked it would reach 30000).  Slow start
+ * may run ahead of what is used by up to twice (the window doubles each
+ * round trip, as Linux's tcp_is_cwnd_limited() allows): writing 6000 per
+ * round trip (ACKs of 2000 leaving 4000, 2000, 0) takes cwnd from 10000
+ * to 12000 = 2 * 6000 and no further.
+ */
+static void cong_app_limited_slow_start(struct kunit *test)
+{
+	struct mytcp_cc cc;
+	u32 una = 0;
+	int i;
+
+	mytcp_cc_init(&cc, NR, MSS, 10);
+	for (i = 0; i < 10; i++) {
+		una += 2 * MSS;
+		mytcp_cc_on_ack(&cc, NR, una, 2 * MSS, 0);
+	}
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10000U);
+
+	for (i = 0; i < 5 * 3; i++) {
+		una += 2 * MSS;
+		mytcp_cc_on_ack(&cc, NR, una, 2 * MSS, 4000 - (i % 3) * 2000);
+	}
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 12000U);
 }
 
 static struct kunit_case cong_test_cases[] = {
@@ -521,6 +580,8 @@ static struct kunit_case cong_test_cases[] = {
 	KUNIT_CASE(cong_timeout_repeated),
 	KUNIT_CASE(cong_dupacks_after_timeout),
 	KUNIT_CASE(cong_recover_wraps),
+	KUNIT_CASE(cong_rwnd_limited_ca),
+	KUNIT_CASE(cong_app_limited_slow_start),
 	{}
 };
 

@@ -115,9 +115,11 @@ static void mytcp_ack_advance(struct sock *sk, u32 ack)
 	msk->backoff = 0;
 	if (rtt_us >= 0 && !ambiguous)
 		mytcp_rtt_measured(sk, rtt_us);
-	if (msk->ca_ops->on_ack(&msk->cc, ack, acked,
-				msk->snd_max - msk->snd_una) ==
-	    MYTCP_CC_RETRANSMIT)
+	/* the algorithms read no clock: they are given the time and the RTT */
+	msk->cc.now_us = (u32)mytcp_clock_us();
+	msk->cc.srtt_us = msk->rtt.srtt;
+	if (mytcp_cc_on_ack(&msk->cc, msk->ca_ops, ack, acked,
+			    msk->snd_max - msk->snd_una) == MYTCP_CC_RETRANSMIT)
 		mytcp_retransmit_una(sk);	/* RFC 6582: a partial ACK */
 
 	if (msk->snd_una == msk->snd_max && !msk->send_head)
@@ -298,7 +300,7 @@ static void mytcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 	if ((cb->flags & TCPHDR_ACK) &&
 	    !mytcp_synsent_ack_acceptable(msk->iss, msk->snd_max, cb->ack)) {
 		if (!(cb->flags & TCPHDR_RST))
-			mytcp_send_reset_reply(net, skb);
+			mytcp_send_reset_reply_sk(sk, skb);
 		mytcp_drop(net, skb, MYTCP_MIB_DROP_NOT_ACCEPTABLE);
 		goto drop;
 	}
@@ -440,7 +442,7 @@ static void mytcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 	if (sk->sk_state == TCP_SYN_RECV) {
 		if (!mytcp_ack_acceptable(msk->snd_una, msk->snd_max, cb->ack)) {
-			mytcp_send_reset_reply(net, skb);
+			mytcp_send_reset_reply_sk(sk, skb);
 			goto drop;
 		}
 		mytcp_event(sk, MYTCP_EV_RCV_ACK_OF_SYN);
@@ -480,8 +482,10 @@ static void mytcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		   msk->snd_una != msk->snd_max && msk->snd_wnd &&
 		   ((u32)cb->wnd << msk->snd_wscale) == msk->snd_wnd) {
 		/* RFC 5681 section 2: a duplicate ACK */
-		if (msk->ca_ops->on_dupack(&msk->cc, msk->snd_max - msk->snd_una,
-					   msk->snd_max) == MYTCP_CC_RETRANSMIT)
+		msk->cc.now_us = (u32)mytcp_clock_us();
+		if (mytcp_cc_on_dupack(&msk->cc, msk->ca_ops,
+				       msk->snd_max - msk->snd_una,
+				       msk->snd_max) == MYTCP_CC_RETRANSMIT)
 			mytcp_retransmit_una(sk);
 	}
 	if (!synack && mytcp_window_update_ok(msk->snd_wl1, msk->snd_wl2,
@@ -533,7 +537,7 @@ static void mytcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		 */
 		if ((sk->sk_shutdown & RCV_SHUTDOWN) && skb->len &&
 		    mytcp_seq_after(cb->seq + skb->len, msk->rcv_nxt)) {
-			mytcp_send_reset_reply(net, skb);
+			mytcp_send_reset_reply_sk(sk, skb);
 			mytcp_reset(sk);
 			goto drop;
 		}
@@ -612,7 +616,7 @@ int mytcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 			mytcp_tw_put(tw);
 			return 0;
 		}
-		mytcp_send_reset_reply(net, skb);
+		mytcp_send_reset_reply_sk(sk, skb);
 		kfree_skb(skb);
 		return 0;
 	}

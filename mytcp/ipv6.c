@@ -228,15 +228,16 @@ void mytcp_v6_child_init(struct sock *child, const struct sock *listener,
  * @skb: the segment, its header and checksum filled in
  * @saddr: our address
  * @daddr: the peer's
+ * @oif: interface to route by, or 0 (mytcp_reply_oif())
+ * @mark: fwmark to route by and carry (mytcp_reply_mark())
  *
- * A RST, a TIME_WAIT ACK, a request's SYN+ACK: routed here, an IPv6
- * header put on and handed to ip6_local_out().  No route: dropped.  The
- * route is looked up without an interface, so a link-local peer is
- * answered only where the routing table finds it (a known limit).
+ * A RST, a TIME_WAIT ACK, a request's SYN+ACK: routed here as for IPv4,
+ * an IPv6 header put on and handed to ip6_local_out().  No route:
+ * dropped.
  */
 void mytcp_v6_raw_xmit(struct net *net, struct sk_buff *skb,
 		       const struct in6_addr *saddr,
-		       const struct in6_addr *daddr)
+		       const struct in6_addr *daddr, int oif, u32 mark)
 {
 	struct dst_entry *dst;
 	struct ipv6hdr *ip6h;
@@ -249,6 +250,8 @@ void mytcp_v6_raw_xmit(struct net *net, struct sk_buff *skb,
 	fl6.fl6_sport = tcp_hdr(skb)->source;
 	fl6.fl6_dport = tcp_hdr(skb)->dest;
 	fl6.flowi6_uid = sock_net_uid(net, NULL);
+	fl6.flowi6_oif = oif;
+	fl6.flowi6_mark = mark;
 	dst = ip6_dst_lookup_flow(net, NULL, &fl6, NULL);
 	if (IS_ERR(dst)) {
 		kfree_skb(skb);
@@ -264,6 +267,7 @@ void mytcp_v6_raw_xmit(struct net *net, struct sk_buff *skb,
 	ip6h->saddr = *saddr;
 	ip6h->daddr = *daddr;
 	skb->protocol = htons(ETH_P_IPV6);
+	skb->mark = mark;
 	mytcp_inc_stats(net, MYTCP_MIB_OUTSEGS);
 	ip6_local_out(net, NULL, skb);
 }

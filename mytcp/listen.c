@@ -18,6 +18,7 @@
 #include <net/transp_v6.h>
 
 #include "isn.h"
+#include "experiment.h"
 #include "protocol.h"
 #include "trace.h"
 
@@ -193,6 +194,7 @@ static struct sock *mytcp_create_child(struct sock *listener,
 	mytcp_init_sock(child);
 	if (child->sk_family == AF_INET6)
 		mytcp_v6_child_init(child, listener, req);
+	mytcp_cong_sock_inherit(child, listener);
 	msk = mytcp_sk(child);
 	msk->iss = req->iss;
 	msk->snd_una = req->iss + 1;
@@ -208,6 +210,7 @@ static struct sock *mytcp_create_child(struct sock *listener,
 	msk->mss = min_t(u16, req->mss, req->advmss);
 	msk->user_mss = mytcp_sk(listener)->user_mss;
 	msk->nodelay = mytcp_sk(listener)->nodelay;
+	msk->experiments = mytcp_sk(listener)->experiments;
 	if (req->wscale_ok) {
 		msk->snd_wscale = req->snd_wscale;
 		msk->rcv_wscale = MYTCP_RCV_WSCALE;
@@ -264,7 +267,8 @@ static void mytcp_req_init(struct sock *sk, struct sk_buff *skb,
 	req->mss = mytcp_peer_mss(mss);
 	req->wscale_ok = wscale_ok;
 	req->snd_wscale = wscale;
-	req->dif = MYTCP_SKB_CB(skb)->iif;
+	req->dif = mytcp_reply_oif(sock_net(sk), skb, sk->sk_bound_dev_if);
+	req->mark = READ_ONCE(sk->sk_mark);
 	/* from the route back to the peer, not the device the SYN came on */
 	advmss = mytcp_path_advmss(sock_net(sk), &req->laddr, &req->raddr,
 				   th->dest, th->source, sk->sk_bound_dev_if,
@@ -354,7 +358,7 @@ static void mytcp_listen_ack(struct sock *sk, struct sk_buff *skb)
 	return;
 reset:
 	mytcp_drop(net, skb, MYTCP_MIB_DROP_NOT_ACCEPTABLE);
-	mytcp_send_reset_reply(net, skb);
+	mytcp_send_reset_reply_sk(sk, skb);
 	kfree_skb(skb);
 }
 
@@ -374,7 +378,8 @@ static void mytcp_req_send_ack(struct sock *sk,
 {
 	mytcp_send_ack_reply(sock_net(sk), &req->laddr, &req->raddr,
 			     req->lport, req->rport, req->iss + 1, req->irs + 1,
-			     mytcp_req_rcv_wnd(sk), TCPHDR_ACK, NULL);
+			     mytcp_req_rcv_wnd(sk), TCPHDR_ACK, NULL, req->dif,
+			     req->mark);
 }
 
 /* The SYN,ACK of a request goes out again: traced and counted as such. */
@@ -449,7 +454,7 @@ static void mytcp_req_rcv(struct sock *sk, struct mytcp_request *req,
 	/* SND.UNA < SEG.ACK =< SND.NXT, or <SEQ=SEG.ACK><CTL=RST> */
 	if (!mytcp_ack_acceptable(req->iss, req->iss + 1, cb->ack)) {
 		mytcp_drop(net, skb, MYTCP_MIB_DROP_NOT_ACCEPTABLE);
-		mytcp_send_reset_reply(net, skb);
+		mytcp_send_reset_reply_sk(sk, skb);
 		goto drop;
 	}
 	mytcp_listen_complete(sk, req, skb, false);
@@ -480,6 +485,41 @@ static void mytcp_send_cookie(struct sock *sk, struct sk_buff *skb)
 	mytcp_inc_stats(sock_net(sk), MYTCP_MIB_SYNCOOKIES_SENT);
 	WRITE_ONCE(mytcp_sk(sk)->last_cookie, jiffies);
 	mytcp_send_synack(sk, &req);
+}
+
+/*
+ * The lesson without the third segment (MYTCP_EXP_TWO_WAY_OPEN): the SYN
+ * alone makes a connection, as if our SYN,ACK had been acknowledged.  RFC
+ * 9293 section 3.5 (figure 8) is why TCP never does this: an old duplicate
+ * SYN then opens a connection the peer never asked for, and the program
+ * accepts it before the peer's RST can say so.  Takes nothing.
+ */
+static void mytcp_two_way_open(struct sock *sk, struct mytcp_request *req,
+			       struct sk_buff *syn)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct net *net = sock_net(sk);
+	struct mytcp_sock *cmsk;
+	struct sock *child;
+
+	if (mytcp_accept_queue_full(msk))
+		return;		/* the request stays: the ACK completes it */
+	req->synack_us = 0;	/* no round trip was measured */
+	child = mytcp_create_child(sk, req, syn);
+	if (!child)
+		return;
+	/* the SYN's window is never scaled (RFC 7323 section 2.2), no ACK */
+	cmsk = mytcp_sk(child);
+	cmsk->snd_wnd = req->snd_wnd;
+	cmsk->max_snd_wnd = req->snd_wnd;
+	cmsk->snd_wl2 = req->iss;
+	mytcp_drop_request(msk, req, false);
+	list_add_tail(&cmsk->accept_node, &msk->accept_queue);
+	msk->accept_qlen++;
+	WRITE_ONCE(sk->sk_ack_backlog, msk->accept_qlen);
+	mytcp_inc_stats(net, MYTCP_MIB_PASSIVEOPENS);
+	mytcp_inc_stats(net, MYTCP_MIB_EXP_TWO_WAY_OPENS);
+	sk->sk_data_ready(sk);
 }
 
 /* A SYN for a listener: a request entry and our SYN+ACK. */
@@ -522,6 +562,8 @@ static void mytcp_listen_syn(struct sock *sk, struct sk_buff *skb)
 		sk_reset_timer(sk, &msk->listen_timer,
 			       jiffies + MYTCP_LISTEN_TICK);
 	mytcp_send_synack(sk, req);
+	if (mytcp_experiment(sk, MYTCP_EXP_TWO_WAY_OPEN))
+		mytcp_two_way_open(sk, req, skb);
 drop:
 	kfree_skb(skb);
 }
@@ -565,7 +607,7 @@ void mytcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 	} else if (cb->flags & TCPHDR_ACK) {
 		/* second: an ACK completes a request, or earns a RST */
 		if (cb->flags & TCPHDR_SYN) {
-			mytcp_send_reset_reply(sock_net(sk), skb);
+			mytcp_send_reset_reply_sk(sk, skb);
 			kfree_skb(skb);
 		} else {
 			mytcp_listen_ack(sk, skb);

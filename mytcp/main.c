@@ -72,6 +72,8 @@ static const char *const mytcp_mib_names[MYTCP_MIB_MAX] = {
 	[MYTCP_MIB_ICMP_SOFT_ERRORS]		= "IcmpSoftErrors",
 	[MYTCP_MIB_ICMP6_PKT_TOOBIG]		= "InIcmp6PktTooBig",
 	[MYTCP_MIB_ICMP6_PTB_BELOW_MIN]		= "Icmp6PtbBelowMin",
+	[MYTCP_MIB_EXP_TWO_WAY_OPENS]		= "ExpTwoWayOpens",
+	[MYTCP_MIB_EXP_TIME_WAIT_SKIPPED]	= "ExpTimeWaitSkipped",
 };
 
 /**
@@ -137,6 +139,7 @@ static int __net_init mytcp_net_init(struct net *net)
 	mn->keepalive_intvl = 75;
 	mn->keepalive_probes = 9;
 	atomic_set(&mn->challenge_count, 0);
+	mytcp_cong_net_init(net);
 
 	mn->mib = __alloc_percpu(sizeof(unsigned long) * MYTCP_MIB_MAX,
 				 __alignof__(unsigned long));
@@ -164,6 +167,7 @@ static void __net_exit mytcp_net_exit(struct net *net)
 	mytcp_tw_purge_net(net);
 	mytcp_proc_exit_net(net);
 	mytcp_sysctl_exit_net(net);
+	mytcp_cong_net_exit(net);
 	free_percpu(mn->mib);
 }
 
@@ -206,9 +210,12 @@ static int __init mytcp_init(void)
 		goto free_tables;
 	mytcp_mem_setup_proto(&mytcp_prot);
 	mytcp_mem_setup_proto(&mytcpv6_prot);
-	err = proto_register(&mytcp_prot, 1);
+	err = mytcp_cong_init();
 	if (err)
 		goto exit_mem;
+	err = proto_register(&mytcp_prot, 1);
+	if (err)
+		goto exit_cong;
 	err = proto_register(&mytcpv6_prot, 1);
 	if (err)
 		goto unregister_proto;
@@ -240,6 +247,8 @@ unregister_proto6:
 	proto_unregister(&mytcpv6_prot);
 unregister_proto:
 	proto_unregister(&mytcp_prot);
+exit_cong:
+	mytcp_cong_exit();
 exit_mem:
 	mytcp_mem_exit();
 free_tables:
@@ -256,6 +265,7 @@ static void __exit mytcp_exit(void)
 	unregister_pernet_subsys(&mytcp_net_ops);
 	proto_unregister(&mytcpv6_prot);
 	proto_unregister(&mytcp_prot);
+	mytcp_cong_exit();
 	/* TIME_WAIT entries are freed after a grace period */
 	rcu_barrier();
 	mytcp_mem_exit();

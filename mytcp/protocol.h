@@ -201,7 +201,9 @@ struct mytcp_skb_cb {
  * @wscale_ok: both ends announced window scaling
  * @retries: SYN+ACK retransmissions so far
  * @expires: jiffies at which the SYN+ACK is sent again
- * @dif: interface the SYN arrived on
+ * @dif: interface its SYN+ACK and ACKs are routed by, or 0: the
+ *	listener's device, or the VRF the SYN came through (mytcp_reply_oif())
+ * @mark: fwmark they are routed by and carry: the listener's SO_MARK
  * @advmss: MSS we announce, from the interface's MTU
  * @synack_us: mytcp_clock_us() when the SYN+ACK went out, U64_MAX once it
  *	went out twice (Karn's rule: no RTT sample), 0 before
@@ -224,6 +226,7 @@ struct mytcp_request {
 	u8 retries;
 	unsigned long expires;
 	int dif;
+	u32 mark;
 	u16 advmss;
 	u64 synack_us;
 };
@@ -273,7 +276,7 @@ struct mytcp_af_ops {
  * @user_mss: MYTCP_MAXSEG, 0 when unset
  * @snd_wscale: shift applied to the peer's windows
  * @rcv_wscale: shift applied to ours
- * @nodelay: MYTCP_NODELAY (kept for the socket option; we send at once)
+ * @nodelay: MYTCP_NODELAY: no Nagle hold-back in mytcp_push()
  * @fin_queued: a FIN is in the write queue
  * @destroyed: mytcp_destroy_sock() has run
  * @send_head: first skb of the write queue not yet sent, or NULL
@@ -342,6 +345,7 @@ struct mytcp_sock {
 	u8 nodelay:1,
 	   fin_queued:1,
 	   destroyed:1;
+	u8 experiments;
 
 	struct sk_buff *send_head;
 	struct sk_buff_head ooo_queue;
@@ -410,6 +414,7 @@ static inline struct mytcp_sock *mytcp_sk(const struct sock *sk)
  * @snd_nxt: our SND.NXT (after our FIN)
  * @rcv_nxt: our RCV.NXT (after the peer's FIN)
  * @rcv_wnd: window to announce in re-acknowledgments, unscaled
+ * @mark: the socket's SO_MARK, for routing those (as TCP's tw_mark)
  * @expires: jiffies at which the entry goes
  * @refcnt: references: one from the table, one per lookup in progress
  * @timer: the 2*MSL timer; it owns the table's reference
@@ -426,6 +431,7 @@ struct mytcp_tw {
 	u32 snd_nxt;
 	u32 rcv_nxt;
 	u16 rcv_wnd;
+	u32 mark;
 	unsigned long expires;
 	refcount_t refcnt;
 	struct timer_list timer;
@@ -481,6 +487,8 @@ enum mytcp_mib_field {
 	MYTCP_MIB_ICMP_SOFT_ERRORS,
 	MYTCP_MIB_ICMP6_PKT_TOOBIG,
 	MYTCP_MIB_ICMP6_PTB_BELOW_MIN,
+	MYTCP_MIB_EXP_TWO_WAY_OPENS,
+	MYTCP_MIB_EXP_TIME_WAIT_SKIPPED,
 	MYTCP_MIB_MAX
 };
 
@@ -528,6 +536,8 @@ struct mytcp_net {
 	int keepalive_time;
 	int keepalive_intvl;
 	int keepalive_probes;
+	int experiments;
+	struct mytcp_cong_ops __rcu *cong_default;
 	unsigned long challenge_second;
 	atomic_t challenge_count;
 	struct ctl_table_header *sysctl_hdr;
@@ -544,6 +554,16 @@ static inline void mytcp_inc_stats(const struct net *net,
 
 unsigned long mytcp_read_stat(const struct net *net, enum mytcp_mib_field f);
 const char *mytcp_mib_name(enum mytcp_mib_field f);
+
+/* cong_ctl.c: the registry of congestion control algorithms */
+int mytcp_cong_init(void);
+void mytcp_cong_exit(void);
+void mytcp_cong_net_init(struct net *net);
+void mytcp_cong_net_exit(struct net *net);
+int mytcp_sysctl_cong(struct ctl_table *ctl, int write, void *buffer,
+		      size_t *lenp, loff_t *ppos);
+int mytcp_sysctl_cong_available(struct ctl_table *ctl, int write,
+				void *buffer, size_t *lenp, loff_t *ppos);
 
 /* mem.c: the global memory pool (net.mytcp.mem) */
 void mytcp_mem_setup_proto(struct proto *prot);
@@ -615,11 +635,15 @@ void mytcp_send_challenge_ack(struct sock *sk);
 void mytcp_send_keepalive_probe(struct sock *sk);
 void mytcp_ack_soon(struct sock *sk, bool now);
 void mytcp_send_active_reset(struct sock *sk, gfp_t gfp);
+int mytcp_reply_oif(struct net *net, const struct sk_buff *skb,
+		    int bound_dev_if);
+u32 mytcp_reply_mark(struct net *net, const struct sk_buff *skb, u32 sk_mark);
 void mytcp_send_reset_reply(struct net *net, struct sk_buff *skb);
+void mytcp_send_reset_reply_sk(const struct sock *sk, struct sk_buff *skb);
 void mytcp_send_ack_reply(struct net *net, const struct in6_addr *saddr,
 			  const struct in6_addr *daddr, __be16 sport,
 			  __be16 dport, u32 seq, u32 ack, u16 wnd, u8 flags,
-			  const struct mytcp_opts *opts);
+			  const struct mytcp_opts *opts, int oif, u32 mark);
 int mytcp_queue_syn(struct sock *sk, u8 flags);
 void mytcp_send_fin(struct sock *sk);
 void mytcp_send_synack(struct sock *listener, struct mytcp_request *req);
@@ -660,7 +684,7 @@ int mytcp_ipv6_init(void);
 void mytcp_ipv6_exit(void);
 void mytcp_v6_raw_xmit(struct net *net, struct sk_buff *skb,
 		       const struct in6_addr *saddr,
-		       const struct in6_addr *daddr);
+		       const struct in6_addr *daddr, int oif, u32 mark);
 u32 mytcp_v6_route_mtu(struct net *net, const struct in6_addr *laddr,
 		       const struct in6_addr *raddr, __be16 lport,
 		       __be16 rport, int oif);

@@ -22,6 +22,7 @@
 #include <net/transp_v6.h>
 
 #include "isn.h"
+#include "experiment.h"
 #include "protocol.h"
 #include "trace.h"
 
@@ -197,6 +198,7 @@ static void mytcp_sock_destruct(struct sock *sk)
 	else
 		inet_sock_destruct(sk);
 	mytcp_mem_sock_exit(sk);
+	mytcp_cong_sock_release(sk);
 }
 
 /**
@@ -220,8 +222,8 @@ int mytcp_init_sock(struct sock *sk)
 	msk->mss = MYTCP_DEFAULT_MSS;
 	msk->advmss = MYTCP_DEFAULT_MSS;
 	mytcp_rtt_init(&msk->rtt, MYTCP_RTO_INIT_US);
-	msk->ca_ops = &mytcp_newreno;
-	msk->ca_ops->init(&msk->cc, MYTCP_DEFAULT_MSS, MYTCP_INIT_CWND);
+	mytcp_cong_sock_init(sk);	/* the namespace's default algorithm */
+	mytcp_cc_init(&msk->cc, msk->ca_ops, MYTCP_DEFAULT_MSS, MYTCP_INIT_CWND);
 	msk->keepidle = mytcp_pernet(sock_net(sk))->keepalive_time;
 	msk->keepintvl = mytcp_pernet(sock_net(sk))->keepalive_intvl;
 	msk->keepcnt = mytcp_pernet(sock_net(sk))->keepalive_probes;
@@ -601,6 +603,27 @@ out:
 	return copied;
 }
 
+/*
+ * May new data go into @skb, the tail of the write queue?  Only if it was
+ * never sent, as TCP appends only to skbs not yet transmitted: a clone of a
+ * sent one may still sit in a qdisc or a driver, sharing its buffer (and
+ * its tailroom), and a retransmission must carry the bytes it carried
+ * before, not new ones.  After a go-back-N (a timeout, a smaller path MTU)
+ * send_head points at sent skbs again, so it alone does not tell.
+ */
+static bool mytcp_can_append(const struct mytcp_sock *msk,
+			     const struct sk_buff *skb, unsigned int goal)
+{
+	const struct mytcp_skb_cb *cb;
+
+	if (!skb || !msk->send_head)
+		return false;
+	cb = MYTCP_SKB_CB(skb);
+	return !(cb->flags & (TCPHDR_SYN | TCPHDR_FIN)) &&
+	       !mytcp_seq_before(cb->seq, msk->snd_max) && !skb_cloned(skb) &&
+	       skb->len < goal && skb_tailroom(skb);
+}
+
 /* proto::sendmsg */
 static int mytcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 {
@@ -627,9 +650,7 @@ static int mytcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
 			goto do_error;
 
-		if (!skb || !msk->send_head ||
-		    (MYTCP_SKB_CB(skb)->flags & (TCPHDR_SYN | TCPHDR_FIN)) ||
-		    skb->len >= goal || !skb_tailroom(skb)) {
+		if (!mytcp_can_append(msk, skb, goal)) {
 			if (!sk_stream_memory_free(sk))
 				goto wait_for_memory;
 			skb = alloc_skb(MYTCP_MAX_HEADER + goal,
@@ -814,6 +835,26 @@ static void mytcp_fill_info(struct sock *sk, struct mytcp_info *info)
 	info->bytes_received = msk->bytes_received;
 }
 
+/* MYTCP_CONGESTION: a name, as TCP_CONGESTION takes (not NUL-terminated) */
+static int mytcp_setsockopt_cong(struct sock *sk, sockptr_t optval,
+				 unsigned int optlen)
+{
+	char name[MYTCP_CA_NAME_MAX];
+	int err;
+
+	if (optlen < 1)
+		return -EINVAL;
+	err = strncpy_from_sockptr(name, optval,
+				   min_t(unsigned int, optlen, sizeof(name) - 1));
+	if (err < 0)
+		return err;
+	name[err] = '\0';
+	lock_sock(sk);
+	err = mytcp_cong_sock_set(sk, name);
+	release_sock(sk);
+	return err;
+}
+
 /*
  * proto::setsockopt.  Our options are accepted at SOL_MYTCP and, with the
  * same numbers, at IPPROTO_TCP, so programs written for TCP work as they are.
@@ -826,6 +867,8 @@ static int mytcp_setsockopt(struct sock *sk, int level, int optname,
 
 	if (level != SOL_MYTCP && level != SOL_TCP)
 		return mytcp_sk_setsockopt(sk, level, optname, optval, optlen);
+	if (optname == MYTCP_CONGESTION)
+		return mytcp_setsockopt_cong(sk, optval, optlen);
 	if (optlen < sizeof(int))
 		return -EINVAL;
 	if (copy_from_sockptr(&val, optval, sizeof(val)))
@@ -870,6 +913,9 @@ static int mytcp_setsockopt(struct sock *sk, int level, int optname,
 		else
 			msk->keepcnt = val;
 		break;
+	case MYTCP_EXPERIMENTS:
+		err = mytcp_set_experiments(sk, val);
+		break;
 	default:
 		err = -ENOPROTOOPT;
 	}
@@ -893,6 +939,13 @@ static int mytcp_getsockopt(struct sock *sk, int level, int optname,
 		return -EINVAL;
 
 	switch (optname) {
+	case MYTCP_CONGESTION:
+		/* as TCP: up to the buffer's length of the (padded) name */
+		len = min_t(unsigned int, len, MYTCP_CA_NAME_MAX);
+		if (put_user(len, optlen) ||
+		    copy_to_user(optval, msk->ca_ops->name, len))
+			return -EFAULT;
+		return 0;
 	case MYTCP_INFO:
 		lock_sock(sk);
 		mytcp_fill_info(sk, &info);
@@ -905,7 +958,11 @@ static int mytcp_getsockopt(struct sock *sk, int level, int optname,
 		val = msk->nodelay;
 		break;
 	case MYTCP_MAXSEG:
-		val = msk->user_mss ? msk->user_mss : msk->mss;
+		/* as TCP: the MSS in use; the user's cap before a connection */
+		val = msk->mss;
+		if (msk->user_mss &&
+		    ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
+			val = msk->user_mss;
 		break;
 	case MYTCP_KEEPIDLE:
 		val = msk->keepidle;
@@ -915,6 +972,9 @@ static int mytcp_getsockopt(struct sock *sk, int level, int optname,
 		break;
 	case MYTCP_KEEPCNT:
 		val = msk->keepcnt;
+		break;
+	case MYTCP_EXPERIMENTS:
+		val = msk->experiments;
 		break;
 	default:
 		return -ENOPROTOOPT;
@@ -948,7 +1008,7 @@ void mytcp_established(struct sock *sk)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 
-	msk->ca_ops->init(&msk->cc, msk->mss, MYTCP_INIT_CWND);
+	mytcp_cc_init(&msk->cc, msk->ca_ops, msk->mss, MYTCP_INIT_CWND);
 	msk->rcv_tstamp = jiffies;
 	if (sock_flag(sk, SOCK_KEEPOPEN))
 		mytcp_arm_keepalive(sk);

@@ -19,6 +19,7 @@ static int mytcp_max_buf = 64 * 1024 * 1024;
 /* the ranges TCP_KEEPIDLE, TCP_KEEPINTVL and TCP_KEEPCNT accept */
 static int mytcp_max_keep_s = 32767;
 static int mytcp_max_keep_probes = 127;
+static int mytcp_exp_all = MYTCP_EXP_ALL;
 
 /* Template: .data points into init_net's struct mytcp_net; rebased per net */
 static struct ctl_table mytcp_sysctl_template[] = {
@@ -150,6 +151,27 @@ static struct ctl_table mytcp_sysctl_template[] = {
 		.extra1		= &mytcp_one,
 		.extra2		= &mytcp_max_keep_probes,
 	},
+	{
+		.procname	= "congestion_control",
+		.maxlen		= MYTCP_CA_NAME_MAX,
+		.mode		= 0644,
+		.proc_handler	= mytcp_sysctl_cong,
+	},
+	{
+		.procname	= "available_congestion_control",
+		.maxlen		= 256,
+		.mode		= 0444,
+		.proc_handler	= mytcp_sysctl_cong_available,
+	},
+	{
+		/* lessons only: which MYTCP_EXP_* bits sockets may opt into */
+		.procname	= "experiments",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &mytcp_zero,
+		.extra2		= &mytcp_exp_all,
+	},
 	{ }
 };
 
@@ -162,14 +184,15 @@ static struct ctl_table mytcp_sysctl_template[] = {
 int mytcp_sysctl_init_net(struct net *net)
 {
 	struct mytcp_net *mn = mytcp_pernet(net);
-	int *fields[] = {
+	void *fields[] = {
 		&mn->time_wait_ms, &mn->fin_timeout_ms, &mn->syn_retries,
 		&mn->synack_retries, &mn->retries2, &mn->orphan_retries,
 		&mn->rto_min_ms,
 		&mn->rto_max_ms, &mn->max_syn_backlog, &mn->rmem_default,
 		&mn->wmem_default, &mn->syncookies,
 		&mn->challenge_ack_limit, &mn->keepalive_time,
-		&mn->keepalive_intvl, &mn->keepalive_probes,
+		&mn->keepalive_intvl, &mn->keepalive_probes, &mn->cong_default,
+		NULL, &mn->experiments,
 	};
 	struct ctl_table *table;
 	unsigned int i;

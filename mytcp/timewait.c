@@ -14,6 +14,7 @@
 
 #include <linux/slab.h>
 
+#include "experiment.h"
 #include "protocol.h"
 #include "trace.h"
 
@@ -80,6 +81,15 @@ void mytcp_time_wait(struct sock *sk)
 	struct mytcp_tw *tw;
 
 	mytcp_set_state(sk, TCP_TIME_WAIT);
+	/*
+	 * The lesson without RFC 9293 section 3.6.1's 2*MSL: the 4-tuple
+	 * is free at once, for a new incarnation and for old duplicates.
+	 */
+	if (mytcp_experiment(sk, MYTCP_EXP_NO_TIME_WAIT)) {
+		mytcp_inc_stats(net, MYTCP_MIB_EXP_TIME_WAIT_SKIPPED);
+		mytcp_done(sk);
+		return;
+	}
 	tw = kzalloc(sizeof(*tw), GFP_ATOMIC);
 	if (tw) {
 		mytcp_sk_laddr(sk, &tw->laddr);
@@ -90,6 +100,7 @@ void mytcp_time_wait(struct sock *sk)
 		tw->snd_nxt = msk->snd_max;
 		tw->rcv_nxt = msk->rcv_nxt;
 		tw->rcv_wnd = min_t(u32, msk->rcv_wnd >> msk->rcv_wscale, 65535U);
+		tw->mark = READ_ONCE(sk->sk_mark);
 		refcount_set(&tw->refcnt, 1);
 		timer_setup(&tw->timer, mytcp_tw_timer, 0);
 		tw->owner.rcv_saddr = msk->owner.rcv_saddr;
@@ -111,7 +122,7 @@ static void mytcp_tw_ack(struct mytcp_tw *tw, struct net *net)
 {
 	mytcp_send_ack_reply(net, &tw->laddr, &tw->raddr, tw->lport, tw->rport,
 			     tw->snd_nxt, tw->rcv_nxt, tw->rcv_wnd, TCPHDR_ACK,
-			     NULL);
+			     NULL, tw->owner.bound_dev_if, tw->mark);
 }
 
 /**

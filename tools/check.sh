@@ -14,6 +14,8 @@
 #   selftest  the selftests in a QEMU VM, each for mytcp and for TCP
 #   packet    the packet-level conformance cases (scapy + tun) in a VM
 #   fuzz      the quick fuzzers, floods and unload race in a VM
+#   twokernel transfers, lossy links and closes between two VMs: two
+#             independent kernels on one wire (Debian's kernel)
 #
 # The VM suites boot the debug kernel (tools/vm/debug-kernel.sh: KASAN,
 # lockdep, KFENCE, kmemleak, debug objects), where any such report fails
@@ -86,10 +88,11 @@ stock_kver=$(find /boot -maxdepth 1 -name 'vmlinuz-*' -printf '%f\n' |
 	echo "vm kernel for packet: $DEBUG_KVER ($(tools/vm/debug-kernel.sh --options))"
 [ "$other_suites" = stock ] ||
 	echo "vm kernel for selftest, fuzz: $DEBUG_KVER"
-echo "vm kernel otherwise: $stock_kver (Debian's, panic_on_warn)"
+echo "vm kernel otherwise: $stock_kver (Debian's, panic_on_warn; twokernel always)"
 MYTCP_VM_KERNEL=$other_suites suite selftest tools/selftests/vm-selftest.sh
 MYTCP_VM_KERNEL=$debug_suites suite packet tools/packet/vm-packettest.sh
 MYTCP_VM_KERNEL=$other_suites suite fuzz tools/fuzz/vm-fuzz.sh --quick
+suite twokernel tools/vm/two-kernels.sh
 
 echo
 printf '%b' "$summary"

@@ -20,7 +20,11 @@ Rows:
   loopback     bulk throughput, client -> server over 127.0.0.1
   veth         bulk throughput over a veth pair between two namespaces
   veth-netem   the same over a second veth pair with netem on both ends:
-               10 ms delay each way (20 ms RTT), 1% loss each way
+               10 ms delay each way (20 ms RTT), 1% loss each way; each
+               protocol's default congestion control (mytcp: newreno,
+               Debian's TCP: cubic)
+  veth-netem-cubic  the same, both senders on CUBIC (TCP_CONGESTION
+               "cubic"; mytcp's from mytcp_cubic.ko)
   rr           1-byte request/response ping-pong, TCP_NODELAY both ends,
                over loopback
   crr          connect, 1-byte request, 1-byte response, close, over loopback
@@ -56,7 +60,7 @@ NET_LOSSY = ("10.77.2.1", "10.77.2.2")
 NETEM = "delay 10ms loss 1% limit 10000"
 
 # name, kind, where the client runs ("lo": root namespace, "ns": namespace
-# A), server address, unit, description
+# A), server address, unit, description[, the sender's TCP_CONGESTION]
 ROWS = (
     ("loopback", "bulk", "lo", "127.0.0.1", "Mbit/s",
      "bulk throughput, loopback"),
@@ -64,6 +68,8 @@ ROWS = (
      "bulk throughput, veth between namespaces"),
     ("veth-netem", "bulk", "ns", NET_LOSSY[1], "Mbit/s",
      "bulk throughput, veth + netem 20 ms RTT, 1% loss"),
+    ("veth-netem-cubic", "bulk", "ns", NET_LOSSY[1], "Mbit/s",
+     "the same, both senders on CUBIC", "cubic"),
     ("rr", "rr", "lo", "127.0.0.1", "trans/s",
      "1-byte request/response, TCP_NODELAY, loopback"),
     ("crr", "crr", "lo", "127.0.0.1", "conn/s",
@@ -180,8 +186,11 @@ def run_server():
 
 # ------------------------------------------------------------------ client
 
-def client_bulk(proto, host, duration):
+def client_bulk(proto, host, duration, cc=None):
     with new_socket(proto) as s:
+        if cc:
+            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION,
+                         cc.encode())
         return bulk(s, proto, host, duration)
 
 
@@ -264,10 +273,13 @@ def client_crr(proto, host, duration):
 CLIENTS = {"bulk": client_bulk, "rr": client_rr, "crr": client_crr}
 
 
-def run_client(kind, proto, host, duration):
+def run_client(kind, proto, host, duration, cc=None):
     c0 = os.times()
     try:
-        r = CLIENTS[kind](proto, host, duration)
+        if cc:
+            r = CLIENTS[kind](proto, host, duration, cc)
+        else:
+            r = CLIENTS[kind](proto, host, duration)
     except OSError as e:
         r = {"value": None, "error": "%s: %s" % (type(e).__name__, e)}
     c1 = os.times()
@@ -286,7 +298,7 @@ def run_worker():
             r = pipe_pingpong(req["duration"], req["cross"])
         else:
             r = run_client(req["kind"], req["proto"], req["host"],
-                           req["duration"])
+                           req["duration"], req.get("cc"))
         print(json.dumps(r), flush=True)
 
 
@@ -525,13 +537,13 @@ def fmt(v):
 
 
 def table(res):
-    lines = ["%-11s %10s %10s  %-8s %6s  %s" % (
+    lines = ["%-16s %10s %10s  %-8s %6s  %s" % (
         "row", "mytcp", "tcp", "unit", "ratio", "pairs: median (min-max)")]
     notes = []
     for row in res["rows"]:
         ratio = row["ratio"]
         pairs = row.get("pair_ratios") or []
-        lines.append("%-11s %10s %10s  %-8s %6s  %s" % (
+        lines.append("%-16s %10s %10s  %-8s %6s  %s" % (
             row["row"], fmt(row["mytcp"]), fmt(row["tcp"]), row["unit"],
             "n/a" if ratio is None else "%.2f" % ratio,
             "%.2f (%.2f-%.2f)" % (median(pairs), min(pairs), max(pairs))
@@ -581,7 +593,7 @@ def orchestrate(args):
         except OSError as e:
             sys.exit("bench: cannot open a %s socket (%s): is the module "
                      "loaded?" % (name, e))
-    durs = {r[0]: (args.netem_duration if r[0] == "veth-netem"
+    durs = {r[0]: (args.netem_duration if r[0].startswith("veth-netem")
                    else args.duration) for r in rows}
     budget = sum(durs.values()) * 2 * args.reps * 3 + 300
     cpu = None if args.cpu < 0 else args.cpu
@@ -610,7 +622,7 @@ def orchestrate(args):
             fmt(res["calibration"]["pipe_any_cpu"])))
         servers = {None: run.start(None, "--server"),
                    net.a: run.start(net.b, "--server")}
-        for name, kind, where, host, unit, desc in rows:
+        for name, kind, where, host, unit, desc, *cc in rows:
             ns = net.a if where == "ns" else None
             srv = servers[ns].helper_pid
             runs = {n: [] for n, _ in PROTOS}
@@ -632,7 +644,8 @@ def orchestrate(args):
                     c0["softnet"] = softnet()
                     s0 = cpu_ticks(srv)
                     r = run.run(ns, {"kind": kind, "proto": proto,
-                                     "host": host, "duration": durs[name]})
+                                     "host": host, "duration": durs[name],
+                                     "cc": cc[0] if cc else None})
                     s1 = cpu_ticks(srv)
                     r["server_cpu_user"] = s1[0] - s0[0]
                     r["server_cpu_sys"] = s1[1] - s0[1]

@@ -40,6 +40,7 @@ trap '[ "$keep" -eq 1 ] || rm -rf "$out"' EXIT
 
 # Our own copy: a rebuild while the VM boots must not change what we load.
 cp -p "$ko" "$out/mytcp.ko"
+cp -p "$(dirname "$ko")/mytcp_cubic.ko" "$out/mytcp_cubic.ko"
 module_id="mytcp/ at $(git -C "$repo" log -1 --format=%h -- mytcp include 2>/dev/null || echo '?')"
 git -C "$repo" diff --quiet HEAD -- mytcp include 2>/dev/null || module_id="$module_id (+ uncommitted changes)"
 module_id="$module_id, mytcp.ko sha256 $(sha256sum "$out/mytcp.ko" | cut -c1-12)"
@@ -49,6 +50,7 @@ module_id="$module_id, built $(date -r "$out/mytcp.ko" '+%F %T')"
 # The guest command: load the module, run the bench with its table going to
 # a file in the shared directory (progress on stderr streams to us).
 guest='insmod "$MYTCP_KO" || exit 3
+insmod "$MYTCP_VM_OUT/mytcp_cubic.ko" || exit 3
 timeout -k 10 360 python3 tools/bench/bench.py --json "$MYTCP_VM_OUT/bench.json" "$@" \
 	>"$MYTCP_VM_OUT/table.txt"'
 

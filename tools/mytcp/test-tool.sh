@@ -374,6 +374,19 @@ else
 	echo "# server: $sstates"
 	not_ok "trace --input (exit $rc)"
 fi
+# a simultaneous open (RFC 9293 figure 8): both ends connect, one ladder
+out=$("$tool" trace --input "$data/trace_simopen.txt" 2>&1)
+arrows=$(echo "$out" | grep '^\[1\]' | sed -n 's/^.*|\(<\{0,1\}\)--\([A-Z|]*\) .*$/\1\2/p' | tr '\n' ' ')
+if [ "$arrows" = "SYN <SYN <SYN|ACK SYN|ACK <ACK ACK " ] &&
+   ! echo "$out" | grep -q superseded &&
+   echo "$out" | grep -q '^\[1\]  still open at the end: client ESTABLISHED, server ESTABLISHED ' &&
+   echo "$out" | grep -q '^-- 1 connection traced, 0 closed, 1 still open --$'; then
+	ok "trace --input: a simultaneous open is one connection"
+else
+	echo "$out" | sed "s/^/# /"
+	echo "# arrows: $arrows"
+	not_ok "trace --input: simultaneous open"
+fi
 # the same ladder over IPv6: endpoints [addr]:port, as %pISpc prints them
 out=$("$tool" trace --input "$data/trace_pipe6.txt" 2>&1)
 arrows=$(echo "$out" | grep '^\[1\]' | sed -n 's/^.*|\(<\{0,1\}\)--\([A-Z|]*\) .*$/\1\2/p' | tr '\n' ' ')

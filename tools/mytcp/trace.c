@@ -632,6 +632,18 @@ static void check_closed(struct conn *c)
 	nclosed++;
 }
 
+/*
+ * A CLOSE -> SYN_SENT at the end a connection's client is connecting to,
+ * while that client waits in SYN_SENT and this end had no state yet: the
+ * two programs connect to each other at once, a simultaneous open (RFC
+ * 9293 figure 8).  One connection, not a new one.
+ */
+static bool simultaneous_open(const struct conn *c, const struct endpoint *a)
+{
+	return end_of(c, a) == SERVER && !c->had_state[SERVER] &&
+	       c->had_state[CLIENT] && c->state[CLIENT] == TCP_SYN_SENT;
+}
+
 static void handle_state(struct event *e, double t)
 {
 	int st = state_number(e->new), side;
@@ -648,9 +660,12 @@ static void handle_state(struct event *e, double t)
 	}
 	c = find_conn(&e->a, &e->b);
 	if (st == TCP_SYN_SENT && !strcmp(e->old, "CLOSE")) {
-		if (c)
+		if (c && !simultaneous_open(c, &e->a)) {
 			finish(c, "superseded by a new connect");
-		c = new_conn(&e->a, &e->b, false, t);
+			c = NULL;
+		}
+		if (!c)
+			c = new_conn(&e->a, &e->b, false, t);
 	} else if (!c) {
 		if (st == TCP_CLOSE)
 			return;		/* the end of one we never saw */

@@ -537,6 +537,30 @@ def est_ack_after_timeout_from_snd_max(h):
     c.expect("A", seq=1 + 2 * MSS, ack=2)
 
 
+@case("RFC 9293 3.10.8, RFC 6298 5", rto_min_ms=300)
+def est_sent_segment_never_grows(h):
+    """New data never goes into a segment already sent: a retransmission
+    carries the bytes it carried before (RFC 9293 3.10.8: the segments
+    on the retransmission queue are sent again), and the buffer of a sent
+    segment may still be shared with a copy in a device queue.  A full
+    segment and a 100-octet one go out; after the RTO the first goes again
+    alone (cwnd is one segment), the second waits, sent once; 50 more
+    octets written now must make a new segment after it, not a 150-octet
+    retransmission."""
+    s, c = active_open(h)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    s.sendall(b"a" * MSS)
+    c.expect("A", seq=1, ack=1, length=MSS)
+    s.sendall(b"b" * 100)
+    c.expect("A", seq=1 + MSS, ack=1, length=100)
+    c.expect("A", seq=1, ack=1, length=MSS, within=3.0)
+    c.expect_nothing(0.1)
+    s.sendall(b"c" * 50)
+    c.send("A", 1, 1 + MSS)
+    c.expect("A", seq=1 + MSS, ack=1, data=b"b" * 100)
+    c.expect("A", seq=1 + MSS + 100, ack=1, data=b"c" * 50)
+
+
 @case("RFC 6298 3, 5", rto_min_ms=300, retries2=6)
 def est_karn_no_sample_from_an_ack_covering_a_retransmission(h):
     """RFC 6298 section 3 (Karn): an ACK that covers a retransmitted

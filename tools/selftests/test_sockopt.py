@@ -111,6 +111,28 @@ def maxseg():
     assert 500 <= mss <= 1460, "MSS %d over a 1500-byte MTU" % mss
 
 
+@test()
+def maxseg_cap_then_mss_in_use():
+    """TCP_MAXSEG 1000 reads back 1000 before connect(); once connected the
+    option reads the MSS in use, here the cap (TCP 6.1's rule), and a cap
+    above what the path allows reads the path's 1448/1460."""
+    a, b = lib.netpair()
+    lst, port = lib.listener(b)
+    # (TCP takes its timestamp option, 12 bytes, off the MSS in use)
+    for cap, lo, hi in ((1000, 976, 1000), (9000, 1400, 1460)):
+        c = lib.sock(a)
+        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, cap)
+        got = c.getsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG)
+        assert got == cap, "before connect: %d, set %d" % (got, cap)
+        lib.bconnect(c, (lib.ADDR_B, port))
+        s, _ = lst.accept()
+        lib.track(s)
+        got = c.getsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG)
+        assert lo <= got <= hi, "connected, cap %d: reads %d" % (cap, got)
+        c.close()
+        s.close()
+
+
 @test(only="mytcp")
 def sol_mytcp_options():
     """The same options are accepted at SOL_MYTCP (253) with TCP's numbers."""

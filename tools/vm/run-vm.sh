@@ -4,7 +4,8 @@
 # run-vm.sh: boot Debian's kernel under QEMU and run one command in it.
 #
 # Usage: tools/vm/run-vm.sh [--module PATH.ko] [--timeout SEC] [--out DIR]
-#                           [--mem SIZE] [--debug-kernel] -- GUEST_COMMAND...
+#                           [--mem SIZE] [--debug-kernel] [--nic NETDEV,mac=MAC]
+#                           -- GUEST_COMMAND...
 #
 # The guest's userspace is the host's root filesystem, read-only over 9p, so
 # every host path (the repo, python3, ip, tshark...) is there at the same
@@ -23,6 +24,10 @@
 # --timeout seconds (wall clock, enforced here), 125 if it never reported a
 # status (panic, WARN with panic_on_warn, crash of the guest init), 3 if
 # the debug kernel reported a bug (below), 2 on a usage error.
+# --nic NETDEV,mac=MAC gives the guest one virtio-net NIC on the QEMU
+# netdev NETDEV (e.g. socket,listen=127.0.0.1:PORT or socket,connect=...:
+# two guests on one wire, tools/vm/two-kernels.sh) with that MAC address;
+# without it the guest has no NIC.  The guest loads virtio_net itself.
 # KVER=... selects the kernel (default: newest /boot/vmlinuz-*).
 #
 # --debug-kernel (or MYTCP_VM_KERNEL=debug in the environment) boots the
@@ -63,6 +68,7 @@ module=""
 timeout_s=600
 out=""
 mem=1G
+nic=""
 debug=0
 case ${MYTCP_VM_KERNEL:-stock} in
 debug) debug=1 ;;
@@ -80,12 +86,23 @@ while [ $# -gt 0 ]; do
 	--out=*) out=${1#*=}; shift ;;
 	--mem) [ $# -ge 2 ] || usage; mem=$2; shift 2 ;;
 	--mem=*) mem=${1#*=}; shift ;;
+	--nic) [ $# -ge 2 ] || usage; nic=$2; shift 2 ;;
+	--nic=*) nic=${1#*=}; shift ;;
 	--) shift; break ;;
 	-h|--help) usage ;;
 	*) usage ;;
 	esac
 done
 [ $# -gt 0 ] || usage
+nic_args=(-nic none)
+if [ -n "$nic" ]; then
+	case $nic in
+	*,mac=*) ;;
+	*) die "--nic wants NETDEV,mac=MAC, got '$nic'" ;;
+	esac
+	nic_args=(-netdev "${nic%,mac=*},id=wire"
+		  -device "virtio-net-pci,netdev=wire,romfile=,mac=${nic##*,mac=}")
+fi
 case $timeout_s in '' | *[!0-9]*) die "--timeout wants whole seconds, got '$timeout_s'" ;; esac
 
 script_dir=$(cd "$(dirname "$0")" && pwd -P)
@@ -359,7 +376,7 @@ timeout -k 10 "$timeout_s" qemu-system-x86_64 \
 	-machine q35 -cpu max -smp 2 -m "$mem" \
 	-nographic -no-reboot -monitor none -serial "file:$console" \
 	-kernel "$kernel" -initrd "$initrd" -append "$CMDLINE" \
-	-nic none \
+	"${nic_args[@]}" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs "local,path=$out,mount_tag=out,security_model=none,multidevs=remap" \
 	</dev/null >"$ctl/qemu.log" 2>&1 &

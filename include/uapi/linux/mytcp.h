@@ -23,7 +23,19 @@
 #define MYTCP_KEEPIDLE		4	/* same number as TCP_KEEPIDLE */
 #define MYTCP_KEEPINTVL		5	/* same number as TCP_KEEPINTVL */
 #define MYTCP_KEEPCNT		6	/* same number as TCP_KEEPCNT */
+#define MYTCP_CONGESTION	13	/* same as TCP_CONGESTION: a name */
 #define MYTCP_INFO		200	/* struct mytcp_info, read only */
+#define MYTCP_EXPERIMENTS	201	/* int: MYTCP_EXP_* bits, for lessons */
+
+/*
+ * Experiments (Documentation/lessons.md): each turns off one rule of RFC
+ * 9293 to show what the rule is for.  For demonstration only: a socket
+ * opts in with MYTCP_EXPERIMENTS, and only for the bits its namespace
+ * allows in net.mytcp.experiments (0 by default: setsockopt gives EPERM).
+ */
+#define MYTCP_EXP_TWO_WAY_OPEN	(1 << 0)	/* a listener: no third segment */
+#define MYTCP_EXP_NO_TIME_WAIT	(1 << 1)	/* CLOSED where TIME_WAIT was due */
+#define MYTCP_EXP_ALL		(MYTCP_EXP_TWO_WAY_OPEN | MYTCP_EXP_NO_TIME_WAIT)
 
 /**
  * struct mytcp_info - a connection's protocol state, for MYTCP_INFO
