@@ -300,8 +300,7 @@ def lost_handshake_ack():
     ACK gets through."""
     a, b = fresh_pair()
     lst, port = lib.listener(b)
-    bare_ack = "match ip protocol %d 0xff match u8 0x%02x 0xff at 33" % (
-        lib.PROTO, ACK)
+    bare_ack = lib.flags_match(ACK, 0xff)
     with lib.tc_filter(b, bare_ack, "drop", "ingress") as st:
         c = lib.sock(a)
         lib.bconnect(c, (lib.ADDR_B, port), timeout=15)
