@@ -100,8 +100,11 @@ static int conn_state(const struct sockaddr_in *local,
 		      const struct sockaddr_in *remote)
 {
 #if CONN_TEST_MYTCP
-	return mytcp_conn_state(&init_net, local->sin_addr.s_addr,
-				local->sin_port, remote->sin_addr.s_addr,
+	struct in6_addr l, r;
+
+	ipv6_addr_set_v4mapped(local->sin_addr.s_addr, &l);
+	ipv6_addr_set_v4mapped(remote->sin_addr.s_addr, &r);
+	return mytcp_conn_state(&init_net, &l, local->sin_port, &r,
 				remote->sin_port);
 #else
 	struct sock *sk;

@@ -7,6 +7,7 @@
  * and SEG.LEN (section 3.4).
  */
 #include <kunit/test.h>
+#include <net/ipv6.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/skbuff.h>
@@ -493,6 +494,57 @@ static void checksum_paged(struct kunit *test)
 	kfree_skb(skb);
 }
 
+/*
+ * The IPv6 checksum (RFC 8200 section 8.1): the pseudo-header is source,
+ * destination, a 32-bit length, three zero octets and next header 253.
+ * 0xa02b was computed outside the kernel (Python, RFC 1071 by hand) for
+ * fill_segment()'s 59 octets from 2001:db8::1 to 2001:db8:0:1::2; TCP's
+ * next header (6) would give 0xa122.
+ */
+static void checksum_ipv6(struct kunit *test)
+{
+	const struct in6_addr s6 = { { { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } } };
+	const struct in6_addr d6 = {
+		{ { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, [15] = 2 } } };
+	struct sk_buff *skb = alloc_skb(256, GFP_KERNEL);
+	struct in6_addr s4, d4;
+	unsigned int len;
+	__sum16 got;
+	u8 *seg;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	seg = skb_put(skb, 28 + 64);
+	len = fill_segment(seg);
+	skb_trim(skb, len);
+	KUNIT_ASSERT_EQ(test, len, 59U);
+
+	got = mytcp_checksum6(skb, len, &s6, &d6);
+	KUNIT_EXPECT_EQ(test, ntohs((__force __be16)got), 0xa02b);
+	KUNIT_EXPECT_EQ(test,
+			(__force u16)mytcp_checksum_any(skb, len, &s6, &d6),
+			(__force u16)got);
+	/* in place, it checks to 0; another address or a flipped bit is caught */
+	((struct tcphdr *)seg)->check = got;
+	KUNIT_EXPECT_EQ(test, (__force u16)mytcp_checksum6(skb, len, &s6, &d6),
+			0);
+	KUNIT_EXPECT_NE(test, (__force u16)mytcp_checksum6(skb, len, &d6, &d6),
+			0);
+	seg[len - 1] ^= 0x10;
+	KUNIT_EXPECT_NE(test, (__force u16)mytcp_checksum6(skb, len, &s6, &d6),
+			0);
+	seg[len - 1] ^= 0x10;
+	((struct tcphdr *)seg)->check = 0;
+
+	/* v4-mapped addresses take the IPv4 pseudo-header */
+	ipv6_addr_set_v4mapped(htonl(SADDR), &s4);
+	ipv6_addr_set_v4mapped(htonl(DADDR), &d4);
+	KUNIT_EXPECT_EQ(test,
+			(__force u16)mytcp_checksum_any(skb, len, &s4, &d4),
+			(__force u16)mytcp_checksum(skb, len, htonl(SADDR),
+						    htonl(DADDR)));
+	kfree_skb(skb);
+}
+
 /* RFC 9293 section 3.4: SYN and FIN each occupy one sequence number. */
 static void header_seg_len(struct kunit *test)
 {
@@ -551,6 +603,7 @@ static struct kunit_case header_test_cases[] = {
 	KUNIT_CASE(options_round_trip),
 	KUNIT_CASE(checksum_linear),
 	KUNIT_CASE(checksum_paged),
+	KUNIT_CASE(checksum_ipv6),
 	KUNIT_CASE(header_seg_len),
 	{}
 };

@@ -12,6 +12,7 @@
 #include <linux/kernel.h>
 #include <linux/siphash.h>
 #include <linux/sort.h>
+#include <net/ipv6.h>
 
 #include "isn.h"
 
@@ -150,12 +151,15 @@ static void isn_key_matters(struct kunit *test)
  */
 static void isn_real_clock(struct kunit *test)
 {
+	struct in6_addr l, r;
 	u32 a, b, other;
 
-	a = mytcp_isn(LADDR, RADDR, htons(40000), htons(80));
-	other = mytcp_isn(LADDR, RADDR, htons(40001), htons(80));
+	ipv6_addr_set_v4mapped(LADDR, &l);
+	ipv6_addr_set_v4mapped(RADDR, &r);
+	a = mytcp_isn(&l, &r, htons(40000), htons(80));
+	other = mytcp_isn(&l, &r, htons(40001), htons(80));
 	usleep_range(2000, 2100);
-	b = mytcp_isn(LADDR, RADDR, htons(40000), htons(80));
+	b = mytcp_isn(&l, &r, htons(40000), htons(80));
 	KUNIT_EXPECT_GE(test, b - a, 500U);
 	KUNIT_EXPECT_LT(test, b - a, 250000U * 10);
 	/* another tuple at the same instant has its own offset */

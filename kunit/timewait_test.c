@@ -25,8 +25,9 @@ static struct mytcp_tw *tw_make(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, tw);
 	tw->hash_node.pprev = NULL;	/* not in the table */
 	write_pnet(&tw->owner.net, &init_net);
-	tw->laddr = htonl(INADDR_LOOPBACK);
-	tw->raddr = htonl(INADDR_LOOPBACK);
+	ipv6_addr_set_v4mapped(htonl(INADDR_LOOPBACK), &tw->laddr);
+	ipv6_addr_set_v4mapped(htonl(INADDR_LOOPBACK), &tw->raddr);
+	tw->family = AF_INET;
 	tw->lport = htons(5000);
 	tw->rport = htons(40000);
 	tw->snd_nxt = 77;
@@ -156,8 +157,8 @@ static struct mytcp_tw *tw_at(struct kunit *test, u16 rport)
 
 	KUNIT_ASSERT_NOT_NULL(test, tw);
 	write_pnet(&tw->owner.net, &init_net);
-	tw->laddr = htonl(INADDR_LOOPBACK);
-	tw->raddr = htonl(INADDR_LOOPBACK);
+	ipv6_addr_set_v4mapped(htonl(INADDR_LOOPBACK), &tw->laddr);
+	ipv6_addr_set_v4mapped(htonl(INADDR_LOOPBACK), &tw->raddr);
 	tw->lport = htons(5000);
 	tw->rport = htons(rport);
 	/* the table's and the test's: the walk's own is dropped by us */
@@ -167,7 +168,7 @@ static struct mytcp_tw *tw_at(struct kunit *test, u16 rport)
 
 static unsigned int tw_slot_of(const struct mytcp_tw *tw)
 {
-	return mytcp_tw_slot(&init_net, tw->laddr, tw->lport, tw->raddr,
+	return mytcp_tw_slot(&init_net, &tw->laddr, tw->lport, &tw->raddr,
 			     tw->rport);
 }
 
@@ -207,15 +208,16 @@ static void tw_walk_survives_a_move(struct kunit *test)
 	mytcp_tw_hash_insert(&init_net, x);
 
 	rcu_read_lock();
-	found = mytcp_tw_walk(&init_net, slot, stood_on, t->laddr, t->lport,
-			      t->raddr, t->rport);
+	found = mytcp_tw_walk(&init_net, slot, stood_on, &t->laddr, t->lport,
+			      &t->raddr, t->rport);
 	rcu_read_unlock();
 	KUNIT_EXPECT_PTR_EQ(test, found, t);
 	if (found)
 		refcount_dec(&found->refcnt);
 	/* and from the head, as every lookup starts */
-	KUNIT_EXPECT_PTR_EQ(test, mytcp_lookup_tw(&init_net, t->laddr, t->lport,
-						  t->raddr, t->rport), t);
+	KUNIT_EXPECT_PTR_EQ(test, mytcp_lookup_tw(&init_net, &t->laddr,
+						  t->lport, &t->raddr,
+						  t->rport), t);
 	refcount_dec(&t->refcnt);
 	KUNIT_EXPECT_TRUE(test, mytcp_tw_hash_remove(x));
 	KUNIT_EXPECT_TRUE(test, mytcp_tw_hash_remove(t));

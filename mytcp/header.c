@@ -9,6 +9,8 @@
 #include <asm/unaligned.h>
 #include <net/checksum.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ipv6.h>
 
 #include <uapi/linux/mytcp.h>
 #include "header.h"
@@ -185,6 +187,48 @@ __sum16 mytcp_checksum(const struct sk_buff *skb, unsigned int len,
 	__wsum sum = skb_checksum(skb, 0, len, 0);
 
 	return csum_tcpudp_magic(saddr, daddr, len, IPPROTO_MYTCP, sum);
+}
+
+/**
+ * mytcp_checksum6 - the segment checksum over IPv6
+ * @skb: buffer whose data starts at the segment header
+ * @len: segment length (header and payload)
+ * @saddr: IPv6 source address
+ * @daddr: IPv6 destination address
+ *
+ * RFC 8200 section 8.1: the upper-layer checksum covers the IPv6
+ * pseudo-header (source, destination, 32-bit upper-layer length, three
+ * zero octets and the next header value, 253); unlike UDP's nothing
+ * else changes.
+ *
+ * Return: the folded one's complement checksum, 0 on a right one.
+ */
+__sum16 mytcp_checksum6(const struct sk_buff *skb, unsigned int len,
+			const struct in6_addr *saddr,
+			const struct in6_addr *daddr)
+{
+	__wsum sum = skb_checksum(skb, 0, len, 0);
+
+	return csum_ipv6_magic(saddr, daddr, len, IPPROTO_MYTCP, sum);
+}
+
+/**
+ * mytcp_checksum_any - the segment checksum for addresses of either family
+ * @skb: buffer whose data starts at the segment header
+ * @len: segment length (header and payload)
+ * @saddr: source address, v4-mapped for IPv4
+ * @daddr: destination address, v4-mapped for IPv4
+ *
+ * Return: mytcp_checksum() for IPv4 addresses, mytcp_checksum6() else.
+ */
+__sum16 mytcp_checksum_any(const struct sk_buff *skb, unsigned int len,
+			   const struct in6_addr *saddr,
+			   const struct in6_addr *daddr)
+{
+	if (ipv6_addr_v4mapped(saddr))
+		return mytcp_checksum(skb, len, saddr->s6_addr32[3],
+				      daddr->s6_addr32[3]);
+	return mytcp_checksum6(skb, len, saddr, daddr);
 }
 
 /**

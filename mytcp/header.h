@@ -76,6 +76,12 @@ unsigned int mytcp_syn_options_len(const struct mytcp_opts *opts);
 unsigned int mytcp_write_syn_options(u8 *p, const struct mytcp_opts *opts);
 __sum16 mytcp_checksum(const struct sk_buff *skb, unsigned int len,
 		       __be32 saddr, __be32 daddr);
+__sum16 mytcp_checksum6(const struct sk_buff *skb, unsigned int len,
+			const struct in6_addr *saddr,
+			const struct in6_addr *daddr);
+__sum16 mytcp_checksum_any(const struct sk_buff *skb, unsigned int len,
+			   const struct in6_addr *saddr,
+			   const struct in6_addr *daddr);
 u32 mytcp_seg_len(const struct tcphdr *th, unsigned int payload);
 
 /**

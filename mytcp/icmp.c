@@ -20,6 +20,8 @@
 #include <net/dst.h>
 #include <net/inet_sock.h>
 #include <net/ip.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
 #include <net/route.h>
 
 #include "icmp.h"
@@ -32,7 +34,7 @@ static struct dst_entry *mytcp_sk_route(struct sock *sk)
 
 	if (dst)
 		return dst;
-	if (inet_sk_rebuild_header(sk))
+	if (mytcp_sk(sk)->af_ops->rebuild_header(sk))
 		return NULL;
 	return __sk_dst_get(sk);
 }
@@ -103,13 +105,23 @@ void mytcp_mtu_reduced(struct sock *sk)
 	dst = mytcp_update_pmtu(sk, mtu);
 	if (!dst)
 		return;
-	/* the route would not go that low: segments may still be too big */
-	if (mtu < dst_mtu(dst) && ip_dont_fragment(sk, dst))
-		WRITE_ONCE(sk->sk_err_soft, EMSGSIZE);
-	if (READ_ONCE(inet_sk(sk)->pmtudisc) == IP_PMTUDISC_DONT ||
-	    !ip_sk_accept_pmtu(sk))
-		return;
-	mss = mytcp_mss_for_mtu(dst_mtu(dst));
+	if (mytcp_sk_v6(sk)) {
+		/* IPv6 routers never fragment (RFC 8200 section 5) */
+		if (mtu < dst_mtu(dst))
+			WRITE_ONCE(sk->sk_err_soft, EMSGSIZE);
+		if (inet6_sk(sk)->pmtudisc == IPV6_PMTUDISC_DONT ||
+		    !ip6_sk_accept_pmtu(sk))
+			return;
+		mss = mytcp_mss6_for_mtu(dst_mtu(dst));
+	} else {
+		/* the route would not go that low: segments may be too big */
+		if (mtu < dst_mtu(dst) && ip_dont_fragment(sk, dst))
+			WRITE_ONCE(sk->sk_err_soft, EMSGSIZE);
+		if (READ_ONCE(inet_sk(sk)->pmtudisc) == IP_PMTUDISC_DONT ||
+		    !ip_sk_accept_pmtu(sk))
+			return;
+		mss = mytcp_mss_for_mtu(dst_mtu(dst));
+	}
 	if (mss >= msk->mss)
 		return;
 	msk->mss = mss;
@@ -138,8 +150,8 @@ void mytcp_release_cb(struct sock *sk)
 /**
  * mytcp_path_advmss - the MSS to announce to a peer, from the route to it
  * @net: namespace
- * @laddr: our address
- * @raddr: the peer's address
+ * @laddr: our address (v4-mapped for IPv4)
+ * @raddr: the peer's address (v4-mapped for IPv4)
  * @lport: our port
  * @rport: the peer's port
  * @oif: interface the socket is bound to, or 0
@@ -151,14 +163,21 @@ void mytcp_release_cb(struct sock *sk)
  *
  * Return: the MSS.
  */
-u16 mytcp_path_advmss(struct net *net, __be32 laddr, __be32 raddr,
-		      __be16 lport, __be16 rport, int oif, u32 dev_mtu)
+u16 mytcp_path_advmss(struct net *net, const struct in6_addr *laddr,
+		      const struct in6_addr *raddr, __be16 lport,
+		      __be16 rport, int oif, u32 dev_mtu)
 {
 	u32 mtu = dev_mtu;
 	struct flowi4 fl4;
 	struct rtable *rt;
 
-	rt = ip_route_output_ports(net, &fl4, NULL, raddr, laddr, rport, lport,
+	if (!mytcp_addr_is4(raddr)) {
+		mtu = mytcp_v6_route_mtu(net, laddr, raddr, lport, rport, oif) ?:
+		      dev_mtu;
+		return mytcp_mss6_for_mtu(mtu);
+	}
+	rt = ip_route_output_ports(net, &fl4, NULL, mytcp_addr4(raddr),
+				   mytcp_addr4(laddr), rport, lport,
 				   IPPROTO_MYTCP, 0, oif);
 	if (!IS_ERR(rt)) {
 		mtu = dst_mtu(&rt->dst);
@@ -167,7 +186,12 @@ u16 mytcp_path_advmss(struct net *net, __be32 laddr, __be32 raddr,
 	return mytcp_mss_for_mtu(mtu);
 }
 
-/*
+/**
+ * mytcp_icmp_error - an ICMP or ICMPv6 error for a connection past the checks
+ * @sk: the socket, bh-locked
+ * @err: the errno it means
+ * @owned: a process owns the socket
+ *
  * An error for a connection past the checks.  In SYN-SENT (and a
  * simultaneous open's SYN-RECEIVED) it ends the attempt: connect() fails
  * with its errno, as Linux's TCP does for every unreachable, not only the
@@ -177,7 +201,7 @@ u16 mytcp_path_advmss(struct net *net, __be32 laddr, __be32 raddr,
  * IP_RECVERR it is reported at once.  A process holding the socket makes
  * it soft in every state.
  */
-static void mytcp_icmp_error(struct sock *sk, int err, bool owned)
+void mytcp_icmp_error(struct sock *sk, int err, bool owned)
 {
 	struct net *net = sock_net(sk);
 
@@ -189,7 +213,8 @@ static void mytcp_icmp_error(struct sock *sk, int err, bool owned)
 		return;
 	}
 	mytcp_inc_stats(net, MYTCP_MIB_ICMP_SOFT_ERRORS);
-	if (!owned && inet_sk(sk)->recverr) {
+	if (!owned && (sk->sk_family == AF_INET6 ? inet6_sk(sk)->recverr :
+					     inet_sk(sk)->recverr)) {
 		WRITE_ONCE(sk->sk_err, err);
 		sk_error_report(sk);
 	} else {
@@ -211,6 +236,7 @@ int mytcp_v4_err(struct sk_buff *skb, u32 info)
 	const struct icmphdr *icmph = icmp_hdr(skb);
 	const struct iphdr *iph = (const struct iphdr *)skb->data;
 	enum mytcp_icmp_action action;
+	struct in6_addr saddr, daddr;
 	const struct tcphdr *th;
 	struct mytcp_sock *msk;
 	struct sock *sk;
@@ -225,7 +251,9 @@ int mytcp_v4_err(struct sk_buff *skb, u32 info)
 	}
 	th = (const struct tcphdr *)(skb->data + iph->ihl * 4);
 	/* RFC 5927 section 4.1: the 4-tuple of a connection of ours */
-	sk = mytcp_lookup_established(net, iph->saddr, th->source, iph->daddr,
+	mytcp_addr_set4(&saddr, iph->saddr);
+	mytcp_addr_set4(&daddr, iph->daddr);
+	sk = mytcp_lookup_established(net, &saddr, th->source, &daddr,
 				      th->dest);
 	if (!sk) {
 		mytcp_inc_stats(net, MYTCP_MIB_ICMP_NO_SOCKET);

@@ -56,6 +56,22 @@ static inline u16 mytcp_mss_for_mtu(u32 mtu)
 		       U16_MAX);
 }
 
+/* RFC 8200 section 5: every IPv6 link carries 1280 octets */
+#define MYTCP_MIN_PMTU6		1280
+/* IPv6 and mytcp headers without options or extension headers */
+#define MYTCP_IP6_HDRS_LEN	60
+
+/*
+ * The MSS that fits an IPv6 path MTU: what is left of it after the IPv6
+ * header (40) and ours (20).  A PMTU below 1280 is taken as 1280 (RFC
+ * 8201 section 4: no estimate goes below the minimum link MTU).
+ */
+static inline u16 mytcp_mss6_for_mtu(u32 mtu)
+{
+	mtu = max_t(u32, mtu, MYTCP_MIN_PMTU6);
+	return min_t(u32, mtu - MYTCP_IP6_HDRS_LEN, U16_MAX);
+}
+
 /*
  * What an ICMP error means, and its errno, as Linux's TCP reads it (RFC
  * 1122 section 4.2.3.9 lists the destination unreachable codes): a code

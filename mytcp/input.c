@@ -28,7 +28,7 @@ static void mytcp_fin(struct sock *sk);
 void mytcp_drop(const struct net *net, const struct sk_buff *skb,
 		enum mytcp_mib_field reason)
 {
-	const struct iphdr *iph = ip_hdr(skb);
+	struct in6_addr saddr, daddr;
 	__be16 sport = 0, dport = 0;
 
 	mytcp_inc_stats(net, reason);
@@ -37,7 +37,8 @@ void mytcp_drop(const struct net *net, const struct sk_buff *skb,
 		sport = tcp_hdr(skb)->source;
 		dport = tcp_hdr(skb)->dest;
 	}
-	trace_mytcp_drop(net, iph->saddr, sport, iph->daddr, dport,
+	mytcp_skb_addrs(skb, &saddr, &daddr);
+	trace_mytcp_drop(net, &saddr, sport, &daddr, dport,
 			 mytcp_mib_name(reason));
 }
 
@@ -601,12 +602,12 @@ int mytcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 		return 0;
 	case TCP_CLOSE: {
 		/* closed while the segment waited: perhaps now TIME_WAIT */
-		const struct iphdr *iph = ip_hdr(skb);
 		const struct tcphdr *th = tcp_hdr(skb);
+		struct in6_addr saddr, daddr;
 		struct mytcp_tw *tw;
 
-		tw = mytcp_lookup_tw(net, iph->daddr, th->dest, iph->saddr,
-				     th->source);
+		mytcp_skb_addrs(skb, &saddr, &daddr);
+		tw = mytcp_lookup_tw(net, &daddr, th->dest, &saddr, th->source);
 		if (tw) {
 			/* no listener here: the segment is always consumed */
 			mytcp_tw_rcv(tw, skb, NULL);
@@ -678,25 +679,79 @@ static enum mytcp_mib_field mytcp_hdr_drop_reason(enum mytcp_hdr_verdict v)
 }
 
 /**
+ * mytcp_policy_ok - the IPsec inbound policy check for a segment
+ * @sk: the socket it is for, or NULL
+ * @skb: the segment
+ *
+ * The protocol is registered with no_policy (and INET6_PROTO_NOPOLICY),
+ * so IP leaves the check to us.
+ *
+ * Return: true if the segment may go on.
+ */
+bool mytcp_policy_ok(struct sock *sk, struct sk_buff *skb)
+{
+	if (ip_hdr(skb)->version == 6)
+		return xfrm6_policy_check(sk, XFRM_POLICY_IN, skb);
+	return xfrm4_policy_check(sk, XFRM_POLICY_IN, skb);
+}
+
+/*
+ * The segment goes on into the stack: its control block into skb->cb (once
+ * only: a TIME_WAIT entry may pass it to a listener; then @cb is already
+ * skb->cb) and its data at the payload.
+ */
+static void mytcp_rcv_ready(struct sk_buff *skb, const struct mytcp_skb_cb *cb,
+			    unsigned int hdrlen)
+{
+	if (cb == MYTCP_SKB_CB(skb))
+		return;
+	*MYTCP_SKB_CB(skb) = *cb;
+	__skb_pull(skb, hdrlen);
+}
+
+/**
  * mytcp_v4_rcv - IP protocol 253 handler: a segment arrives
  * @skb: the packet, data at our header
+ *
+ * The IPv4 checks, then mytcp_rcv().
  *
  * Return: 0; the skb is always consumed.
  */
 int mytcp_v4_rcv(struct sk_buff *skb)
 {
 	struct net *net = dev_net(skb->dev);
+
+	if (skb->pkt_type != PACKET_HOST)
+		goto discard;
+	if (skb_rtable(skb)->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST))
+		goto discard;
+	return mytcp_rcv(skb, net, inet_iif(skb));
+discard:
+	kfree_skb(skb);
+	return 0;
+}
+
+/**
+ * mytcp_rcv - a segment arrives, over IPv4 or IPv6
+ * @skb: the packet, data at our header, its network header of either
+ *	family; its family's own checks (mytcp_v4_rcv(), mytcp_v6_rcv()) done
+ * @net: its namespace
+ * @iif: the interface it came in on
+ *
+ * Return: 0; the skb is always consumed.
+ */
+int mytcp_rcv(struct sk_buff *skb, struct net *net, int iif)
+{
 	enum mytcp_hdr_verdict verdict;
-	const struct iphdr *iph;
-	struct mytcp_skb_cb *cb;
+	struct in6_addr saddr, daddr;
+	struct mytcp_skb_cb cbuf, *cb = &cbuf;
 	struct mytcp_opts opts;
 	const struct tcphdr *th;
 	struct mytcp_tw *tw;
 	struct sock *sk;
 	unsigned int hdrlen;
 
-	if (skb->pkt_type != PACKET_HOST)
-		goto discard;
+	BUILD_BUG_ON(sizeof(struct mytcp_skb_cb) > sizeof(skb->cb));
 	mytcp_inc_stats(net, MYTCP_MIB_INSEGS);
 
 	if (!pskb_may_pull(skb, sizeof(struct tcphdr))) {
@@ -713,10 +768,8 @@ int mytcp_v4_rcv(struct sk_buff *skb)
 		goto bad_header;
 	}
 	th = tcp_hdr(skb);
-	iph = ip_hdr(skb);
-	if (skb_rtable(skb)->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST))
-		goto discard;
-	if (mytcp_checksum(skb, skb->len, iph->saddr, iph->daddr)) {
+	mytcp_skb_addrs(skb, &saddr, &daddr);
+	if (mytcp_checksum_any(skb, skb->len, &saddr, &daddr)) {
 		mytcp_inc_stats(net, MYTCP_MIB_INERRS);
 		mytcp_drop(net, skb, MYTCP_MIB_INCSUMERRORS);
 		goto discard;
@@ -727,56 +780,67 @@ int mytcp_v4_rcv(struct sk_buff *skb)
 		goto bad_header;
 	}
 
-	cb = MYTCP_SKB_CB(skb);
+	/*
+	 * The control block is filled here and copied into skb->cb only
+	 * once the IPsec policy has been checked (mytcp_rcv_ready()): over
+	 * IPv6, xfrm6_policy_check() reads the IP6CB that skb->cb holds.
+	 */
 	memset(cb, 0, sizeof(*cb));
 	cb->seq = ntohl(th->seq);
 	cb->end_seq = cb->seq + mytcp_seg_len(th, skb->len - hdrlen);
 	cb->ack = ntohl(th->ack_seq);
 	cb->wnd = ntohs(th->window);
 	cb->flags = tcp_flag_byte(th);
+	cb->iif = iif;
 	cb->opts = opts;
-	trace_mytcp_segment_in(net, iph->saddr, th->source, iph->daddr,
-			       th->dest, cb->seq, cb->ack, cb->flags, cb->wnd,
+	trace_mytcp_segment_in(net, &saddr, th->source, &daddr, th->dest,
+			       cb->seq, cb->ack, cb->flags, cb->wnd,
 			       skb->len - hdrlen);
-	__skb_pull(skb, hdrlen);
 	nf_reset_ct(skb);
 
-	sk = mytcp_lookup_established(net, iph->daddr, th->dest, iph->saddr,
+	sk = mytcp_lookup_established(net, &daddr, th->dest, &saddr,
 				      th->source);
 	if (sk)
 		goto deliver;
-	tw = mytcp_lookup_tw(net, iph->daddr, th->dest, iph->saddr,
-			     th->source);
+	tw = mytcp_lookup_tw(net, &daddr, th->dest, &saddr, th->source);
 	if (tw) {
-		if (!xfrm4_policy_check(NULL, XFRM_POLICY_IN, skb)) {
+		if (!mytcp_policy_ok(NULL, skb)) {
 			mytcp_tw_put(tw);
 			goto policy_drop;
 		}
 		/*
 		 * RFC 9293 section 3.10.7.4 (TIME-WAIT) with RFC 6191's reuse:
 		 * a new SYN may end TIME_WAIT only for a listener to take it,
-		 * so find the listener before the entry is killed.
+		 * so find the listener before the entry is killed, and check
+		 * its policy while skb->cb still holds IP6CB.
 		 */
 		sk = NULL;
 		if ((cb->flags & (TCPHDR_SYN | TCPHDR_ACK)) == TCPHDR_SYN)
-			sk = mytcp_lookup_listener(net, iph->daddr, th->dest,
-						   inet_iif(skb));
+			sk = mytcp_lookup_listener(net, &daddr, th->dest, iif);
+		if (sk && !mytcp_policy_ok(sk, skb)) {
+			mytcp_tw_put(tw);
+			sock_put(sk);
+			goto policy_drop;
+		}
+		mytcp_rcv_ready(skb, cb, hdrlen);
+		cb = MYTCP_SKB_CB(skb);
 		if (mytcp_tw_rcv(tw, skb, sk)) {
 			mytcp_tw_put(tw);
-			goto deliver;
+			goto deliver_checked;
 		}
 		mytcp_tw_put(tw);
 		if (sk)
 			sock_put(sk);
 		return 0;
 	}
-	sk = mytcp_lookup_listener(net, iph->daddr, th->dest, inet_iif(skb));
+	sk = mytcp_lookup_listener(net, &daddr, th->dest, iif);
 	if (sk)
 		goto deliver;
 
 	/* RFC 9293 section 3.10.7.1: no connection, answer with a RST */
-	if (!xfrm4_policy_check(NULL, XFRM_POLICY_IN, skb))
+	if (!mytcp_policy_ok(NULL, skb))
 		goto policy_drop;
+	mytcp_rcv_ready(skb, cb, hdrlen);
 	mytcp_drop(net, skb, MYTCP_MIB_DROP_NO_SOCKET);
 	mytcp_send_reset_reply(net, skb);
 	kfree_skb(skb);
@@ -784,14 +848,15 @@ int mytcp_v4_rcv(struct sk_buff *skb)
 
 deliver:
 	/*
-	 * The protocol is registered with no_policy, so IP leaves the IPsec
-	 * inbound policy check to us: a segment that should have come
-	 * protected (or by another path) goes no further.
+	 * A segment that should have come protected (or by another path)
+	 * goes no further.
 	 */
-	if (!xfrm4_policy_check(sk, XFRM_POLICY_IN, skb)) {
+	if (!mytcp_policy_ok(sk, skb)) {
 		sock_put(sk);
 		goto policy_drop;
 	}
+deliver_checked:
+	mytcp_rcv_ready(skb, cb, hdrlen);
 	mytcp_deliver(sk, skb);
 	sock_put(sk);
 	return 0;

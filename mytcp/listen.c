@@ -15,6 +15,7 @@
 #include <net/inet_common.h>
 #include <net/ip.h>
 #include <net/route.h>
+#include <net/transp_v6.h>
 
 #include "isn.h"
 #include "experiment.h"
@@ -32,6 +33,7 @@ int mytcp_listen_start(struct sock *sk, int backlog)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
+	struct in6_addr laddr, raddr;
 	int err;
 
 	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
@@ -47,8 +49,13 @@ int mytcp_listen_start(struct sock *sk, int backlog)
 	}
 	inet->inet_sport = htons(inet->inet_num);
 	sk_dst_reset(sk);
-	trace_mytcp_state(sock_net(sk), inet->inet_rcv_saddr, inet->inet_sport,
-			  0, 0, TCP_CLOSE, TCP_LISTEN);
+	mytcp_sk_laddr(sk, &laddr);
+	/* the peer of a listener: the wildcard of its own family */
+	raddr = in6addr_any;
+	if (mytcp_addr_is4(&laddr))
+		mytcp_addr_set4(&raddr, 0);
+	trace_mytcp_state(sock_net(sk), &laddr, inet->inet_sport, &raddr, 0,
+			  TCP_CLOSE, TCP_LISTEN);
 	mytcp_lhash_insert(sk);
 	return 0;
 }
@@ -58,8 +65,8 @@ static void mytcp_drop_request(struct mytcp_sock *msk,
 			       struct mytcp_request *req, bool failed)
 {
 	if (failed)
-		trace_mytcp_state(sock_net(&msk->inet.sk), req->laddr,
-				  req->lport, req->raddr, req->rport,
+		trace_mytcp_state(sock_net(&msk->inet.sk), &req->laddr,
+				  req->lport, &req->raddr, req->rport,
 				  TCP_SYN_RECV, TCP_CLOSE);
 	list_del(&req->node);
 	msk->syn_qlen--;
@@ -110,15 +117,15 @@ void mytcp_listen_stop(struct sock *sk)
 	WRITE_ONCE(sk->sk_ack_backlog, 0);
 }
 
-static struct mytcp_request *mytcp_find_request(struct mytcp_sock *msk,
-						__be32 raddr, __be16 rport,
-						__be32 laddr)
+static struct mytcp_request *
+mytcp_find_request(struct mytcp_sock *msk, const struct in6_addr *raddr,
+		   __be16 rport, const struct in6_addr *laddr)
 {
 	struct mytcp_request *req;
 
 	list_for_each_entry(req, &msk->syn_queue, node)
-		if (req->raddr == raddr && req->rport == rport &&
-		    req->laddr == laddr)
+		if (ipv6_addr_equal(&req->raddr, raddr) &&
+		    req->rport == rport && ipv6_addr_equal(&req->laddr, laddr))
 			return req;
 	return NULL;
 }
@@ -156,14 +163,16 @@ static struct sock *mytcp_create_child(struct sock *listener,
 	struct inet_sock *inet;
 	struct sock *child;
 
-	child = sk_alloc(sock_net(listener), PF_INET, GFP_ATOMIC, &mytcp_prot,
-			 false);
+	/* a child has its listener's family, even for an IPv4 peer */
+	child = sk_alloc(sock_net(listener), listener->sk_family, GFP_ATOMIC,
+			 listener->sk_prot, false);
 	if (!child)
 		return NULL;
 	sock_init_data(NULL, child);
 	child->sk_type = SOCK_STREAM;
 	child->sk_protocol = IPPROTO_MYTCP;
 	child->sk_destruct = inet_sock_destruct;
+	child->sk_ipv6only = listener->sk_ipv6only;
 	child->sk_backlog_rcv = mytcp_backlog_rcv;
 	child->sk_rcvbuf = listener->sk_rcvbuf;
 	child->sk_sndbuf = listener->sk_sndbuf;
@@ -186,9 +195,16 @@ static struct sock *mytcp_create_child(struct sock *listener,
 	inet = inet_sk(child);
 	inet->inet_num = linet->inet_num;
 	inet->inet_sport = req->lport;
-	inet->inet_rcv_saddr = req->laddr;
-	inet->inet_saddr = req->laddr;
-	inet->inet_daddr = req->raddr;
+	if (mytcp_addr_is4(&req->raddr)) {
+		inet->inet_rcv_saddr = mytcp_addr4(&req->laddr);
+		inet->inet_saddr = mytcp_addr4(&req->laddr);
+		inet->inet_daddr = mytcp_addr4(&req->raddr);
+	} else {
+		/* as inet6_bind() marks an IPv6 address in the IPv4 fields */
+		inet->inet_rcv_saddr = LOOPBACK4_IPV6;
+		inet->inet_saddr = LOOPBACK4_IPV6;
+		inet->inet_daddr = LOOPBACK4_IPV6;
+	}
 	inet->inet_dport = req->rport;
 	inet->uc_ttl = linet->uc_ttl;
 	inet->tos = linet->tos;
@@ -198,6 +214,8 @@ static struct sock *mytcp_create_child(struct sock *listener,
 	atomic_set(&inet->inet_id, get_random_u16());
 
 	mytcp_init_sock(child);
+	if (child->sk_family == AF_INET6)
+		mytcp_v6_child_init(child, listener, req);
 	mytcp_cong_sock_inherit(child, listener);
 	msk = mytcp_sk(child);
 	msk->iss = req->iss;
@@ -235,14 +253,16 @@ static struct sock *mytcp_create_child(struct sock *listener,
 	if (req->synack_us && req->synack_us != U64_MAX)
 		mytcp_rtt_measured(child, mytcp_clock_us() - req->synack_us);
 
-	msk->owner.rcv_saddr = linet->inet_rcv_saddr;
+	mytcp_sk_laddr(listener, &msk->owner.rcv_saddr);
 	msk->owner.reuse = child->sk_reuse != SK_NO_REUSE;
 	msk->owner.is_tw = false;
+	msk->owner.v6only = listener->sk_ipv6only;
 	msk->owner.bound_dev_if = child->sk_bound_dev_if;
 	mytcp_bind_owner_add(sock_net(child), &msk->owner, inet->inet_num);
 
-	trace_mytcp_state(sock_net(child), req->laddr, req->lport, req->raddr,
-			  req->rport, TCP_SYN_RECV, TCP_ESTABLISHED);
+	trace_mytcp_state(sock_net(child), &req->laddr, req->lport,
+			  &req->raddr, req->rport, TCP_SYN_RECV,
+			  TCP_ESTABLISHED);
 	inet_sk_set_state(child, TCP_ESTABLISHED);
 	mytcp_established(child);
 	if (mytcp_child_insert_fault() || mytcp_ehash_insert(child)) {
@@ -262,13 +282,11 @@ static void mytcp_req_init(struct sock *sk, struct sk_buff *skb,
 			   struct mytcp_request *req, u32 irs, u16 mss,
 			   bool wscale_ok, u8 wscale)
 {
-	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	u16 advmss;
 
-	req->laddr = iph->daddr;
-	req->raddr = iph->saddr;
+	mytcp_skb_addrs(skb, &req->raddr, &req->laddr);
 	req->lport = th->dest;
 	req->rport = th->source;
 	req->irs = irs;
@@ -279,7 +297,7 @@ static void mytcp_req_init(struct sock *sk, struct sk_buff *skb,
 	req->dif = mytcp_reply_oif(sock_net(sk), skb, sk->sk_bound_dev_if);
 	req->mark = READ_ONCE(sk->sk_mark);
 	/* from the route back to the peer, not the device the SYN came on */
-	advmss = mytcp_path_advmss(sock_net(sk), iph->daddr, iph->saddr,
+	advmss = mytcp_path_advmss(sock_net(sk), &req->laddr, &req->raddr,
 				   th->dest, th->source, sk->sk_bound_dev_if,
 				   skb->dev->mtu);
 	if (msk->user_mss)
@@ -335,10 +353,10 @@ drop:
 static void mytcp_listen_ack(struct sock *sk, struct sk_buff *skb)
 {
 	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
-	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct net *net = sock_net(sk);
 	struct mytcp_cookie_info info;
+	struct in6_addr saddr, daddr;
 	struct mytcp_request req;
 
 	if (!READ_ONCE(mytcp_pernet(net)->syncookies))
@@ -352,7 +370,8 @@ static void mytcp_listen_ack(struct sock *sk, struct sk_buff *skb)
 	    time_after(jiffies, mytcp_sk(sk)->last_cookie +
 				MYTCP_COOKIE_LIFE_SECS * HZ))
 		goto reset;
-	if (!mytcp_syncookie_ok(iph->daddr, iph->saddr, th->dest, th->source,
+	mytcp_skb_addrs(skb, &saddr, &daddr);
+	if (!mytcp_syncookie_ok(&daddr, &saddr, th->dest, th->source,
 				cb->seq - 1, cb->ack - 1, &info)) {
 		mytcp_inc_stats(net, MYTCP_MIB_SYNCOOKIES_FAILED);
 		goto reset;
@@ -384,8 +403,8 @@ static u32 mytcp_req_rcv_wnd(const struct sock *sk)
 static void mytcp_req_send_ack(struct sock *sk,
 			       const struct mytcp_request *req)
 {
-	mytcp_send_ack_reply(sock_net(sk), req->laddr, req->raddr, req->lport,
-			     req->rport, req->iss + 1, req->irs + 1,
+	mytcp_send_ack_reply(sock_net(sk), &req->laddr, &req->raddr,
+			     req->lport, req->rport, req->iss + 1, req->irs + 1,
 			     mytcp_req_rcv_wnd(sk), TCPHDR_ACK, NULL, req->dif,
 			     req->mark);
 }
@@ -397,7 +416,7 @@ static void mytcp_req_resend_synack(struct sock *sk, struct mytcp_request *req,
 	struct net *net = sock_net(sk);
 	u64 rto_us = (u64)MYTCP_RTO_INIT_US << min_t(u8, req->retries, 16);
 
-	trace_mytcp_retransmit(net, req->laddr, req->lport, req->raddr,
+	trace_mytcp_retransmit(net, &req->laddr, req->lport, &req->raddr,
 			       req->rport, req->iss, 0, why,
 			       min_t(u64, rto_us, U32_MAX));
 	mytcp_inc_stats(net, MYTCP_MIB_RETRANSSEGS);
@@ -488,8 +507,8 @@ static void mytcp_send_cookie(struct sock *sk, struct sk_buff *skb)
 
 	mytcp_req_init(sk, skb, &req, cb->seq, info.mss, info.wscale_ok,
 		       info.wscale);
-	req.iss = mytcp_syncookie(req.laddr, req.raddr, req.lport, req.rport,
-				  req.irs, &info);
+	req.iss = mytcp_syncookie(&req.laddr, &req.raddr, req.lport,
+				  req.rport, req.irs, &info);
 	mytcp_inc_stats(sock_net(sk), MYTCP_MIB_SYNCOOKIES_SENT);
 	WRITE_ONCE(mytcp_sk(sk)->last_cookie, jiffies);
 	mytcp_send_synack(sk, &req);
@@ -560,12 +579,12 @@ static void mytcp_listen_syn(struct sock *sk, struct sk_buff *skb)
 	}
 	mytcp_req_init(sk, skb, req, cb->seq, cb->opts.mss, cb->opts.wscale_ok,
 		       cb->opts.wscale);
-	req->iss = mytcp_isn(req->laddr, req->raddr, req->lport, req->rport);
+	req->iss = mytcp_isn(&req->laddr, &req->raddr, req->lport, req->rport);
 	req->expires = jiffies + usecs_to_jiffies(MYTCP_RTO_INIT_US);
 	list_add_tail(&req->node, &msk->syn_queue);
 	msk->syn_qlen++;
-	trace_mytcp_state(net, req->laddr, req->lport, req->raddr, req->rport,
-			  TCP_LISTEN, TCP_SYN_RECV);
+	trace_mytcp_state(net, &req->laddr, req->lport, &req->raddr,
+			  req->rport, TCP_LISTEN, TCP_SYN_RECV);
 	if (!timer_pending(&msk->listen_timer))
 		sk_reset_timer(sk, &msk->listen_timer,
 			       jiffies + MYTCP_LISTEN_TICK);
@@ -584,8 +603,8 @@ drop:
 void mytcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
-	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
+	struct in6_addr saddr, daddr;
 	struct mytcp_request *req;
 	struct sock *child;
 
@@ -593,8 +612,9 @@ void mytcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 	 * The segment may have waited in our backlog while the handshake it
 	 * belongs to completed: it is the child's now.
 	 */
-	child = mytcp_lookup_established(sock_net(sk), iph->daddr, th->dest,
-					 iph->saddr, th->source);
+	mytcp_skb_addrs(skb, &saddr, &daddr);
+	child = mytcp_lookup_established(sock_net(sk), &daddr, th->dest,
+					 &saddr, th->source);
 	if (child) {
 		mytcp_deliver_child(child, skb);
 		sock_put(child);
@@ -602,8 +622,7 @@ void mytcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 
 	/* a half-open connection of ours: SYN-RECEIVED */
-	req = mytcp_find_request(mytcp_sk(sk), iph->saddr, th->source,
-				 iph->daddr);
+	req = mytcp_find_request(mytcp_sk(sk), &saddr, th->source, &daddr);
 	if (req) {
 		mytcp_req_rcv(sk, req, skb);
 		return;

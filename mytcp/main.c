@@ -3,10 +3,12 @@
  * mytcp: registration with the inet layer, and per-namespace state
  * (DESIGN.md section 2).
  *
- * Order on load: tables, proto_register(), register_pernet_subsys(),
- * inet_register_protosw(), inet_add_protocol() last, so neither a socket
- * nor a segment arrives before the per-namespace state it needs exists.
- * Unload is the exact reverse.
+ * Order on load: tables, proto_register() (MYTCP, MYTCPv6),
+ * register_pernet_subsys(), inet_register_protosw(), inet_add_protocol(),
+ * then the same two for IPv6 (ipv6.c), so neither a socket nor a segment
+ * arrives before the per-namespace state it needs exists.  Unload is the
+ * exact reverse.  The module links against the IPv6 layer's symbols: with
+ * IPv6 built as a module, that module is loaded first.
  * Every socket pins the module (proto.owner); TIME_WAIT entries do not, so
  * the namespace exit path ends them all.
  */
@@ -62,6 +64,7 @@ static const char *const mytcp_mib_names[MYTCP_MIB_MAX] = {
 	[MYTCP_MIB_TW_ACKS_LIMITED]		= "TimeWaitAcksLimited",
 	[MYTCP_MIB_ABORT_ON_MEMORY]		= "AbortOnMemory",
 	[MYTCP_MIB_DROP_POLICY]			= "DropPolicy",
+	[MYTCP_MIB_DROP_BAD_ADDR]		= "DropBadAddress",
 	[MYTCP_MIB_DROP_OTHER]			= "DropOther",
 	[MYTCP_MIB_ICMP_BAD]			= "IcmpBadQuote",
 	[MYTCP_MIB_ICMP_NO_SOCKET]		= "IcmpNoConnection",
@@ -72,6 +75,8 @@ static const char *const mytcp_mib_names[MYTCP_MIB_MAX] = {
 	[MYTCP_MIB_PMTU_UPDATES]		= "PmtuUpdates",
 	[MYTCP_MIB_ICMP_HARD_ERRORS]		= "IcmpHardErrors",
 	[MYTCP_MIB_ICMP_SOFT_ERRORS]		= "IcmpSoftErrors",
+	[MYTCP_MIB_ICMP6_PKT_TOOBIG]		= "InIcmp6PktTooBig",
+	[MYTCP_MIB_ICMP6_PTB_BELOW_MIN]		= "Icmp6PtbBelowMin",
 	[MYTCP_MIB_EXP_TWO_WAY_OPENS]		= "ExpTwoWayOpens",
 	[MYTCP_MIB_EXP_TIME_WAIT_SKIPPED]	= "ExpTimeWaitSkipped",
 };
@@ -215,16 +220,20 @@ static int __init mytcp_init(void)
 	if (err)
 		goto exit_tw;
 	mytcp_mem_setup_proto(&mytcp_prot);
+	mytcp_mem_setup_proto(&mytcpv6_prot);
 	err = mytcp_cong_init();
 	if (err)
 		goto exit_mem;
 	err = proto_register(&mytcp_prot, 1);
 	if (err)
 		goto exit_cong;
+	err = proto_register(&mytcpv6_prot, 1);
+	if (err)
+		goto unregister_proto;
 	/* a socket's first call reads its namespace's state: that comes first */
 	err = register_pernet_subsys(&mytcp_net_ops);
 	if (err)
-		goto unregister_proto;
+		goto unregister_proto6;
 	inet_register_protosw(&mytcp_protosw);
 	if (inet_add_protocol(&mytcp_protocol, IPPROTO_MYTCP) < 0) {
 		pr_err("mytcp: IP protocol %d is already registered\n",
@@ -232,12 +241,21 @@ static int __init mytcp_init(void)
 		err = -EBUSY;
 		goto unregister_protosw;
 	}
-	pr_info("mytcp: registered on IP protocol %d\n", IPPROTO_MYTCP);
+	err = mytcp_ipv6_init();
+	if (err)
+		goto del_protocol;
+	pr_info("mytcp: registered on IP protocol %d, IPv4 and IPv6\n",
+		IPPROTO_MYTCP);
 	return 0;
 
+del_protocol:
+	inet_del_protocol(&mytcp_protocol, IPPROTO_MYTCP);
+	synchronize_net();
 unregister_protosw:
 	inet_unregister_protosw(&mytcp_protosw);
 	unregister_pernet_subsys(&mytcp_net_ops);
+unregister_proto6:
+	proto_unregister(&mytcpv6_prot);
 unregister_proto:
 	proto_unregister(&mytcp_prot);
 exit_cong:
@@ -254,9 +272,11 @@ free_tables:
 
 static void __exit mytcp_exit(void)
 {
+	mytcp_ipv6_exit();
 	inet_del_protocol(&mytcp_protocol, IPPROTO_MYTCP);
 	inet_unregister_protosw(&mytcp_protosw);
 	unregister_pernet_subsys(&mytcp_net_ops);
+	proto_unregister(&mytcpv6_prot);
 	proto_unregister(&mytcp_prot);
 	mytcp_cong_exit();
 	/* TIME_WAIT entries are freed after a grace period */
@@ -274,3 +294,6 @@ MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("mytcp: a TCP-variant transport on IP protocol 253");
 /* SOCK_STREAM is an enum: the alias needs its number spelled out */
 MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET, IPPROTO_MYTCP, 1);
+/* inet6_create() asks for net-pf-10-proto-253-type-1, then -proto-253 */
+MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET6, IPPROTO_MYTCP, 1);
+MODULE_ALIAS_NET_PF_PROTO(PF_INET6, IPPROTO_MYTCP);

@@ -96,9 +96,23 @@ bool mytcp_window_update_due(const struct sock *sk)
 	       new_right - old_right >= mytcp_rcv_sws_step(sk);
 }
 
+static int mytcp_v4_queue_xmit(struct sock *sk, struct sk_buff *skb)
+{
+	return ip_queue_xmit(sk, skb, &inet_sk(sk)->cork.fl);
+}
+
+/* An AF_INET socket's, and an AF_INET6 one's with an IPv4 peer */
+const struct mytcp_af_ops mytcp_ipv4_ops = {
+	.queue_xmit	= mytcp_v4_queue_xmit,
+	.rebuild_header	= inet_sk_rebuild_header,
+	.net_header_len	= sizeof(struct iphdr),
+	.min_pmtu	= 68,
+};
+
 /* Fill in the header at skb->data and its checksum. */
 static void mytcp_fill_header(const struct net *net, struct sk_buff *skb,
-			      __be32 saddr, __be32 daddr, __be16 sport,
+			      const struct in6_addr *saddr,
+			      const struct in6_addr *daddr, __be16 sport,
 			      __be16 dport, u32 seq, u32 ack, u8 flags, u16 wnd,
 			      const struct mytcp_opts *opts)
 {
@@ -118,7 +132,7 @@ static void mytcp_fill_header(const struct net *net, struct sk_buff *skb,
 	th->window = htons(wnd);
 	if (opts)
 		mytcp_write_syn_options((u8 *)(th + 1), opts);
-	th->check = mytcp_checksum(skb, skb->len, saddr, daddr);
+	th->check = mytcp_checksum_any(skb, skb->len, saddr, daddr);
 	skb->ip_summed = CHECKSUM_NONE;
 	trace_mytcp_segment_out(net, saddr, sport, daddr, dport, seq,
 				(flags & TCPHDR_ACK) ? ack : 0, flags, wnd,
@@ -172,11 +186,18 @@ u32 mytcp_reply_mark(struct net *net, const struct sk_buff *skb, u32 sk_mark)
  * to the IP output path.
  */
 static void mytcp_raw_xmit(struct net *net, struct sk_buff *skb,
-			   __be32 saddr, __be32 daddr, int oif, u32 mark)
+			   const struct in6_addr *saddr6,
+			   const struct in6_addr *daddr6, int oif, u32 mark)
 {
+	__be32 saddr = mytcp_addr4(saddr6), daddr = mytcp_addr4(daddr6);
 	struct flowi4 fl4;
 	struct rtable *rt;
 	struct iphdr *iph;
+
+	if (!mytcp_addr_is4(daddr6)) {
+		mytcp_v6_raw_xmit(net, skb, saddr6, daddr6, oif, mark);
+		return;
+	}
 
 	flowi4_init_output(&fl4, oif, mark, 0, RT_SCOPE_UNIVERSE,
 			   IPPROTO_MYTCP, 0, daddr, saddr, 0, 0,
@@ -208,8 +229,8 @@ static void mytcp_raw_xmit(struct net *net, struct sk_buff *skb,
 /**
  * mytcp_send_ack_reply - send a segment on behalf of no socket
  * @net: namespace
- * @saddr: our address
- * @daddr: the peer's address
+ * @saddr: our address (v4-mapped for IPv4)
+ * @daddr: the peer's address (v4-mapped for IPv4)
  * @sport: our port
  * @dport: the peer's port
  * @seq: SEG.SEQ
@@ -222,10 +243,10 @@ static void mytcp_raw_xmit(struct net *net, struct sk_buff *skb,
  *
  * Used for the SYN+ACK of a request, RSTs and TIME_WAIT's ACKs.
  */
-void mytcp_send_ack_reply(struct net *net, __be32 saddr, __be32 daddr,
-			  __be16 sport, __be16 dport, u32 seq, u32 ack,
-			  u16 wnd, u8 flags, const struct mytcp_opts *opts,
-			  int oif, u32 mark)
+void mytcp_send_ack_reply(struct net *net, const struct in6_addr *saddr,
+			  const struct in6_addr *daddr, __be16 sport,
+			  __be16 dport, u32 seq, u32 ack, u16 wnd, u8 flags,
+			  const struct mytcp_opts *opts, int oif, u32 mark)
 {
 	struct sk_buff *skb = alloc_skb(MYTCP_MAX_HEADER, GFP_ATOMIC);
 
@@ -248,17 +269,18 @@ static void mytcp_reset_reply(struct net *net, struct sk_buff *skb, int oif,
 			      u32 mark)
 {
 	const struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
-	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
+	struct in6_addr saddr, daddr;
 
 	if (cb->flags & TCPHDR_RST)
 		return;
+	mytcp_skb_addrs(skb, &saddr, &daddr);
 	if (cb->flags & TCPHDR_ACK)
-		mytcp_send_ack_reply(net, iph->daddr, iph->saddr, th->dest,
+		mytcp_send_ack_reply(net, &daddr, &saddr, th->dest,
 				     th->source, cb->ack, 0, 0, TCPHDR_RST,
 				     NULL, oif, mark);
 	else
-		mytcp_send_ack_reply(net, iph->daddr, iph->saddr, th->dest,
+		mytcp_send_ack_reply(net, &daddr, &saddr, th->dest,
 				     th->source, 0, cb->end_seq, 0,
 				     TCPHDR_RST | TCPHDR_ACK, NULL, oif, mark);
 }
@@ -310,7 +332,7 @@ void mytcp_send_synack(struct sock *listener, struct mytcp_request *req)
 	u32 wnd = min_t(u32, mytcp_receive_space(listener), 65535U);
 
 	req->synack_us = req->synack_us ? U64_MAX : mytcp_clock_us();
-	mytcp_send_ack_reply(sock_net(listener), req->laddr, req->raddr,
+	mytcp_send_ack_reply(sock_net(listener), &req->laddr, &req->raddr,
 			     req->lport, req->rport, req->iss, req->irs + 1,
 			     wnd, TCPHDR_SYN | TCPHDR_ACK, &opts, req->dif,
 			     req->mark);
@@ -326,6 +348,7 @@ static int mytcp_xmit_one(struct sock *sk, struct sk_buff *oskb)
 	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(oskb);
 	struct inet_sock *inet = inet_sk(sk);
 	struct mytcp_opts opts, *optp = NULL;
+	struct in6_addr saddr, daddr;
 	struct sk_buff *skb;
 	u8 flags = cb->flags;
 	u16 wnd;
@@ -352,14 +375,16 @@ static int mytcp_xmit_one(struct sock *sk, struct sk_buff *oskb)
 		wnd = mytcp_select_window(sk);
 	}
 	memset(skb->cb, 0, sizeof(skb->cb));
-	mytcp_fill_header(sock_net(sk), skb, inet->inet_saddr, inet->inet_daddr,
-			  inet->inet_sport, inet->inet_dport, cb->seq,
-			  msk->rcv_nxt, flags, wnd, optp);
+	mytcp_sk_saddr(sk, &saddr);
+	mytcp_sk_raddr(sk, &daddr);
+	mytcp_fill_header(sock_net(sk), skb, &saddr, &daddr, inet->inet_sport,
+			  inet->inet_dport, cb->seq, msk->rcv_nxt, flags, wnd,
+			  optp);
 	skb_set_owner_w(skb, sk);
 	msk->ack_pending = 0;
 	cb->sent_us = mytcp_clock_us();
 	mytcp_inc_stats(sock_net(sk), MYTCP_MIB_OUTSEGS);
-	return ip_queue_xmit(sk, skb, &inet->cork.fl);
+	return msk->af_ops->queue_xmit(sk, skb);
 }
 
 /**
@@ -374,12 +399,15 @@ void mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb, const char *why)
 	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
 
 	if (mytcp_seq_before(cb->seq, msk->snd_max)) {
+		struct in6_addr saddr, daddr;
+
 		/* Karn's rule: no RTT sample from a retransmitted segment */
 		cb->sacked_retrans = 1;
 		msk->retrans_out++;
-		trace_mytcp_retransmit(sock_net(sk), inet_sk(sk)->inet_saddr,
-				       inet_sk(sk)->inet_sport,
-				       inet_sk(sk)->inet_daddr,
+		mytcp_sk_saddr(sk, &saddr);
+		mytcp_sk_raddr(sk, &daddr);
+		trace_mytcp_retransmit(sock_net(sk), &saddr,
+				       inet_sk(sk)->inet_sport, &daddr,
 				       inet_sk(sk)->inet_dport, cb->seq,
 				       skb->len, why, mytcp_expired_rto_us(sk));
 		mytcp_inc_stats(sock_net(sk), MYTCP_MIB_RETRANSSEGS);
@@ -649,6 +677,7 @@ static void mytcp_send_ack_seq(struct sock *sk, u32 seq)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
+	struct in6_addr saddr, daddr;
 	struct sk_buff *skb;
 	u16 wnd;
 
@@ -658,13 +687,15 @@ static void mytcp_send_ack_seq(struct sock *sk, u32 seq)
 	if (!skb)
 		return;
 	wnd = mytcp_select_window(sk);
-	mytcp_fill_header(sock_net(sk), skb, inet->inet_saddr, inet->inet_daddr,
-			  inet->inet_sport, inet->inet_dport, seq,
-			  msk->rcv_nxt, TCPHDR_ACK, wnd, NULL);
+	mytcp_sk_saddr(sk, &saddr);
+	mytcp_sk_raddr(sk, &daddr);
+	mytcp_fill_header(sock_net(sk), skb, &saddr, &daddr, inet->inet_sport,
+			  inet->inet_dport, seq, msk->rcv_nxt, TCPHDR_ACK, wnd,
+			  NULL);
 	skb_set_owner_w(skb, sk);
 	msk->ack_pending = 0;
 	mytcp_inc_stats(sock_net(sk), MYTCP_MIB_OUTSEGS);
-	ip_queue_xmit(sk, skb, &inet->cork.fl);
+	msk->af_ops->queue_xmit(sk, skb);
 }
 
 /**
@@ -810,18 +841,21 @@ void mytcp_send_active_reset(struct sock *sk, gfp_t gfp)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
+	struct in6_addr saddr, daddr;
 	struct sk_buff *skb;
 
 	skb = mytcp_alloc_ctl_skb(sk, gfp);
 	if (!skb)
 		return;
-	mytcp_fill_header(sock_net(sk), skb, inet->inet_saddr, inet->inet_daddr,
-			  inet->inet_sport, inet->inet_dport, msk->snd_max,
-			  msk->rcv_nxt, TCPHDR_RST | TCPHDR_ACK, 0, NULL);
+	mytcp_sk_saddr(sk, &saddr);
+	mytcp_sk_raddr(sk, &daddr);
+	mytcp_fill_header(sock_net(sk), skb, &saddr, &daddr, inet->inet_sport,
+			  inet->inet_dport, msk->snd_max, msk->rcv_nxt,
+			  TCPHDR_RST | TCPHDR_ACK, 0, NULL);
 	skb_set_owner_w(skb, sk);
 	mytcp_inc_stats(sock_net(sk), MYTCP_MIB_OUTSEGS);
 	mytcp_inc_stats(sock_net(sk), MYTCP_MIB_OUTRSTS);
-	ip_queue_xmit(sk, skb, &inet->cork.fl);
+	msk->af_ops->queue_xmit(sk, skb);
 }
 
 /* Put a control skb (SYN or FIN) at the tail of the write queue. */

@@ -13,7 +13,30 @@
 struct mytcp_proc_walk {
 	struct seq_file *seq;
 	int row;
+	int family;
 };
+
+/*
+ * The two address columns: /proc/net/tcp's %08X:%04X for mytcp, and
+ * /proc/net/tcp6's four words for mytcp6 (an IPv4 peer of an AF_INET6
+ * socket shows v4-mapped, as there).  Words are printed as the kernel
+ * holds them, so a little-endian machine shows them byte-swapped, as TCP's.
+ */
+static void mytcp_proc_addrs(struct mytcp_proc_walk *w,
+			     const struct in6_addr *l, __be16 lport,
+			     const struct in6_addr *r, __be16 rport)
+{
+	const u32 *a = (const u32 *)l->s6_addr32, *b = (const u32 *)r->s6_addr32;
+
+	if (w->family == AF_INET) {
+		seq_printf(w->seq, "%08X:%04X %08X:%04X ", a[3], ntohs(lport),
+			   b[3], ntohs(rport));
+		return;
+	}
+	seq_printf(w->seq, "%08X%08X%08X%08X:%04X %08X%08X%08X%08X:%04X ",
+		   a[0], a[1], a[2], a[3], ntohs(lport), b[0], b[1], b[2], b[3],
+		   ntohs(rport));
+}
 
 /*
  * tr column of /proc/net/tcp: 1 retransmission, 2 keepalive or FIN_WAIT2,
@@ -51,11 +74,12 @@ static void mytcp_proc_requests(struct sock *sk, struct mytcp_proc_walk *w)
 		list_for_each_entry(req, &msk->syn_queue, node) {
 			long delta = (long)(req->expires - jiffies);
 
+			seq_printf(w->seq, "%4d: ", w->row++);
+			mytcp_proc_addrs(w, &req->laddr, req->lport,
+					 &req->raddr, req->rport);
 			seq_printf(w->seq,
-				   "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %d %d %pK\n",
-				   w->row++, req->laddr, ntohs(req->lport),
-				   req->raddr, ntohs(req->rport), TCP_SYN_RECV,
-				   0, 0, 1,
+				   "%02X %08X:%08X %02X:%08lX %08X %5u %8d %d %d %pK\n",
+				   TCP_SYN_RECV, 0, 0, 1,
 				   jiffies_delta_to_clock_t(delta > 0 ? delta : 0),
 				   req->retries,
 				   from_kuid_munged(seq_user_ns(w->seq),
@@ -73,10 +97,13 @@ static void mytcp_proc_sk(struct sock *sk, void *arg)
 	const struct mytcp_sock *msk = mytcp_sk(sk);
 	const struct inet_sock *inet = inet_sk(sk);
 	int state = inet_sk_state_load(sk);
+	struct in6_addr l, r;
 	unsigned long when;
 	u32 txq, rxq;
 	int tr;
 
+	if (sk->sk_family != w->family)
+		return;
 	mytcp_proc_timer(sk, &tr, &when);
 	if (state == TCP_LISTEN) {
 		/* as /proc/net/tcp: nothing to send, the accept queue */
@@ -88,11 +115,13 @@ static void mytcp_proc_sk(struct sock *sk, void *arg)
 		if (rxq && sock_flag(sk, SOCK_DONE))
 			rxq--;		/* the FIN is not data */
 	}
+	mytcp_sk_laddr(sk, &l);
+	mytcp_sk_raddr(sk, &r);
+	seq_printf(w->seq, "%4d: ", w->row++);
+	mytcp_proc_addrs(w, &l, inet->inet_sport, &r, inet->inet_dport);
 	seq_printf(w->seq,
-		   "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %pK %u %u\n",
-		   w->row++, inet->inet_rcv_saddr, ntohs(inet->inet_sport),
-		   inet->inet_daddr, ntohs(inet->inet_dport), state, txq, rxq,
-		   tr, jiffies_delta_to_clock_t(when), msk->backoff,
+		   "%02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %pK %u %u\n",
+		   state, txq, rxq, tr, jiffies_delta_to_clock_t(when), msk->backoff,
 		   from_kuid_munged(seq_user_ns(w->seq), sock_i_uid(sk)), 0,
 		   sock_i_ino(sk), refcount_read(&sk->sk_refcnt), sk,
 		   (u32)(mytcp_current_rto_us(sk) / USEC_PER_MSEC), msk->cc.cwnd);
@@ -105,19 +134,32 @@ static void mytcp_proc_tw(struct mytcp_tw *tw, void *arg)
 	struct mytcp_proc_walk *w = arg;
 	long delta = (long)(tw->expires - jiffies);
 
+	if (tw->family != w->family)
+		return;
+	seq_printf(w->seq, "%4d: ", w->row++);
+	mytcp_proc_addrs(w, &tw->laddr, tw->lport, &tw->raddr, tw->rport);
 	seq_printf(w->seq,
-		   "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5d %8d %d %d %pK\n",
-		   w->row++, tw->laddr, ntohs(tw->lport), tw->raddr,
-		   ntohs(tw->rport), TCP_TIME_WAIT, 0, 0, 3,
+		   "%02X %08X:%08X %02X:%08lX %08X %5d %8d %d %d %pK\n",
+		   TCP_TIME_WAIT, 0, 0, 3,
 		   jiffies_delta_to_clock_t(delta > 0 ? delta : 0), 0, 0, 0, 0,
 		   refcount_read(&tw->refcnt), tw);
 }
 
 static int mytcp_proc_show(struct seq_file *seq, void *v)
 {
-	struct mytcp_proc_walk w = { .seq = seq };
+	struct mytcp_proc_walk w = { .seq = seq, .family = AF_INET };
 
 	seq_puts(seq, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n");
+	mytcp_tables_walk(seq_file_single_net(seq), mytcp_proc_sk, mytcp_proc_tw, &w);
+	return 0;
+}
+
+/* /proc/net/mytcp6: the AF_INET6 sockets, in /proc/net/tcp6's layout */
+static int mytcp_proc6_show(struct seq_file *seq, void *v)
+{
+	struct mytcp_proc_walk w = { .seq = seq, .family = AF_INET6 };
+
+	seq_puts(seq, "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n");
 	mytcp_tables_walk(seq_file_single_net(seq), mytcp_proc_sk, mytcp_proc_tw, &w);
 	return 0;
 }
@@ -149,7 +191,7 @@ static int mytcp_stat_show(struct seq_file *seq, void *v)
 }
 
 /**
- * mytcp_proc_init_net - create /proc/net/mytcp and /proc/net/mytcp_stat
+ * mytcp_proc_init_net - create /proc/net/mytcp, mytcp6 and mytcp_stat
  * @net: the namespace
  *
  * Return: 0 or -ENOMEM.
@@ -159,12 +201,19 @@ int mytcp_proc_init_net(struct net *net)
 	if (!proc_create_net_single("mytcp", 0444, net->proc_net,
 				    mytcp_proc_show, NULL))
 		return -ENOMEM;
+	if (!proc_create_net_single("mytcp6", 0444, net->proc_net,
+				    mytcp_proc6_show, NULL))
+		goto remove_mytcp;
 	if (!proc_create_net_single("mytcp_stat", 0444, net->proc_net,
-				    mytcp_stat_show, NULL)) {
-		remove_proc_entry("mytcp", net->proc_net);
-		return -ENOMEM;
-	}
+				    mytcp_stat_show, NULL))
+		goto remove_mytcp6;
 	return 0;
+
+remove_mytcp6:
+	remove_proc_entry("mytcp6", net->proc_net);
+remove_mytcp:
+	remove_proc_entry("mytcp", net->proc_net);
+	return -ENOMEM;
 }
 
 /**
@@ -174,5 +223,6 @@ int mytcp_proc_init_net(struct net *net)
 void mytcp_proc_exit_net(struct net *net)
 {
 	remove_proc_entry("mytcp_stat", net->proc_net);
+	remove_proc_entry("mytcp6", net->proc_net);
 	remove_proc_entry("mytcp", net->proc_net);
 }

@@ -17,6 +17,7 @@
 #include <linux/skbuff.h>
 #include <linux/timer.h>
 #include <net/inet_sock.h>
+#include <net/ipv6.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
@@ -40,23 +41,122 @@
 /* at most one ACK per this for unacceptable bare segments (output.c) */
 #define MYTCP_OOW_ACK_MS	500
 
+/*
+ * Addresses (Documentation/design.md, "IPv6"): the tables, requests,
+ * TIME_WAIT entries and tracepoints keep every address as a struct
+ * in6_addr, an IPv4 one in its v4-mapped form ::ffff:a.b.c.d (RFC 4291
+ * section 2.5.5.2).  So one key type serves both families, and the form
+ * of an address says which one it is: ::ffff:0.0.0.0 is the IPv4
+ * wildcard, :: the IPv6 one.
+ */
+static inline void mytcp_addr_set4(struct in6_addr *a, __be32 v4)
+{
+	ipv6_addr_set_v4mapped(v4, a);
+}
+
+static inline bool mytcp_addr_is4(const struct in6_addr *a)
+{
+	return ipv6_addr_v4mapped(a);
+}
+
+static inline __be32 mytcp_addr4(const struct in6_addr *a)
+{
+	return a->s6_addr32[3];
+}
+
+/* an IPv4 or IPv6 wildcard: bound to no address */
+static inline bool mytcp_addr_any(const struct in6_addr *a)
+{
+	return ipv6_addr_any(a) || (mytcp_addr_is4(a) && !mytcp_addr4(a));
+}
+
+/**
+ * mytcp_sk_v6 - does a socket speak IPv6 on the wire?
+ * @sk: the socket
+ *
+ * Return: true for an AF_INET6 socket whose peer (if any) is not an IPv4
+ * address; false for an AF_INET socket and for an AF_INET6 one connected
+ * to a v4-mapped address, which uses the IPv4 path as TCP's does.
+ */
+static inline bool mytcp_sk_v6(const struct sock *sk)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	return sk->sk_family == AF_INET6 &&
+	       !ipv6_addr_v4mapped(&sk->sk_v6_daddr);
+#else
+	return false;
+#endif
+}
+
+/* The bound local address of a socket (inet_rcv_saddr), as a table key. */
+static inline void mytcp_sk_laddr(const struct sock *sk, struct in6_addr *a)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6) {
+		*a = sk->sk_v6_rcv_saddr;
+		return;
+	}
+#endif
+	mytcp_addr_set4(a, inet_sk(sk)->inet_rcv_saddr);
+}
+
+/* The peer's address of a socket (inet_daddr), as a table key. */
+static inline void mytcp_sk_raddr(const struct sock *sk, struct in6_addr *a)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6) {
+		*a = sk->sk_v6_daddr;
+		return;
+	}
+#endif
+	mytcp_addr_set4(a, inet_sk(sk)->inet_daddr);
+}
+
+/* The source address a socket's segments carry (inet_saddr). */
+static inline void mytcp_sk_saddr(const struct sock *sk, struct in6_addr *a)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	if (mytcp_sk_v6(sk)) {
+		*a = inet6_sk(sk)->saddr;
+		return;
+	}
+#endif
+	mytcp_addr_set4(a, inet_sk(sk)->inet_saddr);
+}
+
+/* The addresses of a received segment: IPv4 ones v4-mapped. */
+static inline void mytcp_skb_addrs(const struct sk_buff *skb,
+				   struct in6_addr *saddr,
+				   struct in6_addr *daddr)
+{
+	if (ip_hdr(skb)->version == 6) {
+		*saddr = ipv6_hdr(skb)->saddr;
+		*daddr = ipv6_hdr(skb)->daddr;
+	} else {
+		mytcp_addr_set4(saddr, ip_hdr(skb)->saddr);
+		mytcp_addr_set4(daddr, ip_hdr(skb)->daddr);
+	}
+}
+
 /**
  * struct mytcp_port_owner - one user of a local port, in the bind table
  * @node: link in the bind table bucket of @port
  * @net: network namespace
- * @rcv_saddr: bound local address, 0 for any
+ * @rcv_saddr: bound local address (v4-mapped for IPv4), a wildcard for any
  * @port: local port, host order
  * @reuse: SO_REUSEADDR was set
  * @is_tw: the owner is a TIME_WAIT entry, not a socket
+ * @v6only: an IPv6 wildcard that does not take IPv4 (IPV6_V6ONLY)
  * @bound_dev_if: SO_BINDTODEVICE interface, 0 for any
  */
 struct mytcp_port_owner {
 	struct hlist_node node;
 	possible_net_t net;
-	__be32 rcv_saddr;
+	struct in6_addr rcv_saddr;
 	u16 port;
 	bool reuse;
 	bool is_tw;
+	bool v6only;
 	int bound_dev_if;
 };
 
@@ -67,6 +167,8 @@ struct mytcp_port_owner {
  * @ack: SEG.ACK
  * @wnd: SEG.WND as received, before scaling
  * @flags: TCPHDR_* flags
+ * @iif: interface a received segment came in on (IPv6 keeps it in skb->cb,
+ *	which this block overwrites)
  * @sacked_retrans: a send skb that has been retransmitted (Karn's rule)
  * @sent_us: when a send skb was last transmitted, for RTT samples
  * @opts: options of a received SYN
@@ -78,6 +180,7 @@ struct mytcp_skb_cb {
 	u16 wnd;
 	u8 flags;
 	u8 sacked_retrans;
+	int iif;
 	u64 sent_us;
 	struct mytcp_opts opts;
 };
@@ -87,8 +190,8 @@ struct mytcp_skb_cb {
 /**
  * struct mytcp_request - a half-open connection in a listener's SYN queue
  * @node: link in the listener's SYN queue
- * @laddr: local address
- * @raddr: remote address
+ * @laddr: local address (v4-mapped for IPv4)
+ * @raddr: remote address (v4-mapped for IPv4)
  * @lport: local port
  * @rport: remote port
  * @iss: our initial sequence number (the SYN+ACK's SEG.SEQ)
@@ -111,8 +214,8 @@ struct mytcp_skb_cb {
  */
 struct mytcp_request {
 	struct list_head node;
-	__be32 laddr;
-	__be32 raddr;
+	struct in6_addr laddr;
+	struct in6_addr raddr;
 	__be16 lport;
 	__be16 rport;
 	u32 iss;
@@ -127,6 +230,25 @@ struct mytcp_request {
 	u32 mark;
 	u16 advmss;
 	u64 synack_us;
+};
+
+/**
+ * struct mytcp_af_ops - what a socket does differently over IPv4 and IPv6
+ * @queue_xmit: send one segment of the socket, its header filled in,
+ *	through the socket's route (ip_queue_xmit(), inet6_csk_xmit())
+ * @rebuild_header: look the socket's route up again
+ * @net_header_len: length of the network header without options
+ * @min_pmtu: the smallest path MTU honoured (RFC 791: 68; RFC 8200: 1280)
+ *
+ * Chosen when the socket is made (by its family) and again when an
+ * AF_INET6 socket connects to, or is accepted from, an IPv4 peer: it then
+ * takes the IPv4 ones, as TCP's ipv6_mapped operations.
+ */
+struct mytcp_af_ops {
+	int (*queue_xmit)(struct sock *sk, struct sk_buff *skb);
+	int (*rebuild_header)(struct sock *sk);
+	u16 net_header_len;
+	u16 min_pmtu;
 };
 
 /**
@@ -190,6 +312,7 @@ struct mytcp_request {
  * @mtu_info: the MTU of the last ICMP "fragmentation needed" (icmp.c)
  * @deferred: MYTCP_DEFER_* work an ICMP left for release_sock(), when a
  *	process owned the socket (atomic bit operations: set in softirq)
+ * @af_ops: the IPv4 or IPv6 operations, see struct mytcp_af_ops
  *
  * Everything below @inet is protected by the socket lock: lock_sock() in
  * process context, bh_lock_sock() in softirq (DESIGN.md section 5).
@@ -259,6 +382,18 @@ struct mytcp_sock {
 
 	u32 mtu_info;
 	unsigned long deferred;
+	const struct mytcp_af_ops *af_ops;
+};
+
+/**
+ * struct mytcp6_sock - an AF_INET6 mytcp socket
+ * @msk: the mytcp socket; must be first
+ * @inet6: its IPv6 state; must be last (inet6_create() finds it at
+ *	obj_size - sizeof(struct ipv6_pinfo))
+ */
+struct mytcp6_sock {
+	struct mytcp_sock msk;
+	struct ipv6_pinfo inet6;
 };
 
 /* bits of mytcp_sock.deferred: work for mytcp_release_cb() */
@@ -273,10 +408,12 @@ static inline struct mytcp_sock *mytcp_sk(const struct sock *sk)
  * struct mytcp_tw - a connection in TIME_WAIT: not a socket, ~150 bytes
  * @hash_node: link in the TIME_WAIT table (4-tuple)
  * @owner: entry in the bind table: the port stays taken
- * @laddr: local address
- * @raddr: remote address
+ * @laddr: local address (v4-mapped for IPv4)
+ * @raddr: remote address (v4-mapped for IPv4)
  * @lport: local port
  * @rport: remote port
+ * @family: the family of the socket it was (AF_INET or AF_INET6), for
+ *	/proc/net/mytcp or mytcp6
  * @snd_nxt: our SND.NXT (after our FIN)
  * @rcv_nxt: our RCV.NXT (after the peer's FIN)
  * @rcv_wnd: window to announce in re-acknowledgments, unscaled
@@ -291,10 +428,11 @@ static inline struct mytcp_sock *mytcp_sk(const struct sock *sk)
 struct mytcp_tw {
 	struct hlist_nulls_node hash_node;
 	struct mytcp_port_owner owner;
-	__be32 laddr;
-	__be32 raddr;
+	struct in6_addr laddr;
+	struct in6_addr raddr;
 	__be16 lport;
 	__be16 rport;
+	u16 family;
 	u32 snd_nxt;
 	u32 rcv_nxt;
 	u16 rcv_wnd;
@@ -347,6 +485,7 @@ enum mytcp_mib_field {
 	MYTCP_MIB_TW_ACKS_LIMITED,
 	MYTCP_MIB_ABORT_ON_MEMORY,
 	MYTCP_MIB_DROP_POLICY,
+	MYTCP_MIB_DROP_BAD_ADDR,
 	MYTCP_MIB_DROP_OTHER,
 	MYTCP_MIB_ICMP_BAD,
 	MYTCP_MIB_ICMP_NO_SOCKET,
@@ -357,6 +496,8 @@ enum mytcp_mib_field {
 	MYTCP_MIB_PMTU_UPDATES,
 	MYTCP_MIB_ICMP_HARD_ERRORS,
 	MYTCP_MIB_ICMP_SOFT_ERRORS,
+	MYTCP_MIB_ICMP6_PKT_TOOBIG,
+	MYTCP_MIB_ICMP6_PTB_BELOW_MIN,
 	MYTCP_MIB_EXP_TWO_WAY_OPENS,
 	MYTCP_MIB_EXP_TIME_WAIT_SKIPPED,
 	MYTCP_MIB_MAX
@@ -488,20 +629,26 @@ void mytcp_lhash_insert(struct sock *sk);
 void mytcp_lhash_remove(struct sock *sk);
 void mytcp_tw_hash_insert(struct net *net, struct mytcp_tw *tw);
 bool mytcp_tw_hash_remove(struct mytcp_tw *tw);
-struct sock *mytcp_lookup_established(struct net *net, __be32 laddr,
-				      __be16 lport, __be32 raddr,
+struct sock *mytcp_lookup_established(struct net *net,
+				      const struct in6_addr *laddr,
+				      __be16 lport,
+				      const struct in6_addr *raddr,
 				      __be16 rport);
-struct mytcp_tw *mytcp_lookup_tw(struct net *net, __be32 laddr, __be16 lport,
-				 __be32 raddr, __be16 rport);
-unsigned int mytcp_tw_slot(const struct net *net, __be32 laddr, __be16 lport,
-			   __be32 raddr, __be16 rport);
+struct mytcp_tw *mytcp_lookup_tw(struct net *net, const struct in6_addr *laddr,
+				 __be16 lport, const struct in6_addr *raddr,
+				 __be16 rport);
+unsigned int mytcp_tw_slot(const struct net *net, const struct in6_addr *laddr,
+			   __be16 lport, const struct in6_addr *raddr,
+			   __be16 rport);
 struct mytcp_tw *mytcp_tw_walk(struct net *net, unsigned int slot,
-			       struct hlist_nulls_node *from, __be32 laddr,
-			       __be16 lport, __be32 raddr, __be16 rport);
-struct sock *mytcp_lookup_listener(struct net *net, __be32 laddr,
+			       struct hlist_nulls_node *from,
+			       const struct in6_addr *laddr, __be16 lport,
+			       const struct in6_addr *raddr, __be16 rport);
+struct sock *mytcp_lookup_listener(struct net *net,
+				   const struct in6_addr *laddr,
 				   __be16 lport, int dif);
-int mytcp_conn_state(struct net *net, __be32 laddr, __be16 lport,
-		     __be32 raddr, __be16 rport);
+int mytcp_conn_state(struct net *net, const struct in6_addr *laddr,
+		     __be16 lport, const struct in6_addr *raddr, __be16 rport);
 void mytcp_tw_purge_net(struct net *net);
 typedef void (*mytcp_walk_sk_fn)(struct sock *sk, void *arg);
 typedef void (*mytcp_walk_tw_fn)(struct mytcp_tw *tw, void *arg);
@@ -525,10 +672,10 @@ int mytcp_reply_oif(struct net *net, const struct sk_buff *skb,
 u32 mytcp_reply_mark(struct net *net, const struct sk_buff *skb, u32 sk_mark);
 void mytcp_send_reset_reply(struct net *net, struct sk_buff *skb);
 void mytcp_send_reset_reply_sk(const struct sock *sk, struct sk_buff *skb);
-void mytcp_send_ack_reply(struct net *net, __be32 saddr, __be32 daddr,
-			  __be16 sport, __be16 dport, u32 seq, u32 ack,
-			  u16 wnd, u8 flags, const struct mytcp_opts *opts,
-			  int oif, u32 mark);
+void mytcp_send_ack_reply(struct net *net, const struct in6_addr *saddr,
+			  const struct in6_addr *daddr, __be16 sport,
+			  __be16 dport, u32 seq, u32 ack, u16 wnd, u8 flags,
+			  const struct mytcp_opts *opts, int oif, u32 mark);
 int mytcp_queue_syn(struct sock *sk, u8 flags);
 void mytcp_send_fin(struct sock *sk);
 void mytcp_send_synack(struct sock *listener, struct mytcp_request *req);
@@ -551,6 +698,8 @@ bool mytcp_rmem_make_room(struct sock *sk, struct sk_buff **pskb,
 
 /* input.c */
 int mytcp_v4_rcv(struct sk_buff *skb);
+int mytcp_rcv(struct sk_buff *skb, struct net *net, int iif);
+bool mytcp_policy_ok(struct sock *sk, struct sk_buff *skb);
 int mytcp_do_rcv(struct sock *sk, struct sk_buff *skb);
 void mytcp_rtt_measured(struct sock *sk, u64 rtt_us);
 int mytcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
@@ -561,10 +710,29 @@ void mytcp_drop(const struct net *net, const struct sk_buff *skb,
 
 /* icmp.c: ICMP errors and path MTU */
 int mytcp_v4_err(struct sk_buff *skb, u32 info);
+void mytcp_icmp_error(struct sock *sk, int err, bool owned);
 void mytcp_mtu_reduced(struct sock *sk);
 void mytcp_release_cb(struct sock *sk);
-u16 mytcp_path_advmss(struct net *net, __be32 laddr, __be32 raddr,
-		      __be16 lport, __be16 rport, int oif, u32 dev_mtu);
+u16 mytcp_path_advmss(struct net *net, const struct in6_addr *laddr,
+		      const struct in6_addr *raddr, __be16 lport,
+		      __be16 rport, int oif, u32 dev_mtu);
+
+/* ipv6.c: the IPv6 side (Documentation/design.md, "IPv6") */
+extern const struct mytcp_af_ops mytcp_ipv4_ops;
+extern const struct mytcp_af_ops mytcp_ipv6_ops;
+int mytcp_ipv6_init(void);
+void mytcp_ipv6_exit(void);
+void mytcp_v6_raw_xmit(struct net *net, struct sk_buff *skb,
+		       const struct in6_addr *saddr,
+		       const struct in6_addr *daddr, int oif, u32 mark);
+u32 mytcp_v6_route_mtu(struct net *net, const struct in6_addr *laddr,
+		       const struct in6_addr *raddr, __be16 lport,
+		       __be16 rport, int oif);
+void mytcp_v6_child_init(struct sock *child, const struct sock *listener,
+			 const struct mytcp_request *req);
+extern struct proto mytcpv6_prot;
+extern const struct proto_ops mytcp6_stream_ops;
+int mytcp_v6_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len);
 
 /* listen.c */
 int mytcp_listen_start(struct sock *sk, int backlog);
@@ -580,6 +748,14 @@ void mytcp_done(struct sock *sk);
 void mytcp_reset(struct sock *sk);
 void mytcp_destroy_sock(struct sock *sk);
 int mytcp_init_sock(struct sock *sk);
+int mytcp_sk_setsockopt(struct sock *sk, int level, int optname,
+			sockptr_t optval, unsigned int optlen);
+int mytcp_sk_getsockopt(struct sock *sk, int level, int optname,
+			char __user *optval, int __user *optlen);
+int mytcp_connect_finish(struct sock *sk);
+int mytcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len);
+void mytcp_v6_set_mapped(struct sock *sk);
+int mytcp_disconnect(struct sock *sk, int flags);
 extern struct proto mytcp_prot;
 extern const struct proto_ops mytcp_stream_ops;
 

@@ -17,7 +17,9 @@
 #include <linux/sockios.h>
 #include <net/inet_common.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 #include <net/route.h>
+#include <net/transp_v6.h>
 
 #include "isn.h"
 #include "experiment.h"
@@ -43,10 +45,14 @@ void mytcp_set_state(struct sock *sk, int state)
 	 * From TIME_WAIT the socket closes but the connection lives on in
 	 * its TIME_WAIT entry, which reports its own end.
 	 */
-	if (old != state && old != TCP_TIME_WAIT)
-		trace_mytcp_state(sock_net(sk), inet->inet_saddr,
-				  inet->inet_sport, inet->inet_daddr,
-				  inet->inet_dport, old, state);
+	if (old != state && old != TCP_TIME_WAIT) {
+		struct in6_addr saddr, daddr;
+
+		mytcp_sk_saddr(sk, &saddr);
+		mytcp_sk_raddr(sk, &daddr);
+		trace_mytcp_state(sock_net(sk), &saddr, inet->inet_sport,
+				  &daddr, inet->inet_dport, old, state);
+	}
 	if (state == TCP_CLOSE) {
 		mytcp_ehash_remove(sk);
 		mytcp_lhash_remove(sk);
@@ -182,10 +188,16 @@ static void mytcp_write_space(struct sock *sk)
 	rcu_read_unlock();
 }
 
-/* sk_destruct of every mytcp socket: it leaves the pool's count (mem.c) */
+/*
+ * sk_destruct of every mytcp socket: it leaves the pool's count (mem.c);
+ * an AF_INET6 one frees its IPv6 options first (inet6_sock_destruct()).
+ */
 static void mytcp_sock_destruct(struct sock *sk)
 {
-	inet_sock_destruct(sk);
+	if (sk->sk_family == AF_INET6)
+		inet6_sock_destruct(sk);
+	else
+		inet_sock_destruct(sk);
 	mytcp_mem_sock_exit(sk);
 	mytcp_cong_sock_release(sk);
 }
@@ -216,6 +228,8 @@ int mytcp_init_sock(struct sock *sk)
 	msk->keepidle = mytcp_pernet(sock_net(sk))->keepalive_time;
 	msk->keepintvl = mytcp_pernet(sock_net(sk))->keepalive_intvl;
 	msk->keepcnt = mytcp_pernet(sock_net(sk))->keepalive_probes;
+	msk->af_ops = sk->sk_family == AF_INET6 ? &mytcp_ipv6_ops :
+						 &mytcp_ipv4_ops;
 	sk->sk_write_space = mytcp_write_space;
 	sk->sk_destruct = mytcp_sock_destruct;
 	mytcp_mem_sock_init(sk);
@@ -230,12 +244,19 @@ int mytcp_init_sock(struct sock *sk)
 	return 0;
 }
 
-/* proto::connect, under lock_sock from inet_stream_connect(). */
-static int mytcp_v4_connect(struct sock *sk, struct sockaddr *uaddr,
-			    int addr_len)
+/**
+ * mytcp_v4_connect - proto::connect over IPv4, under lock_sock from
+ *	inet_stream_connect()
+ * @sk: the socket: AF_INET, or AF_INET6 connecting to a v4-mapped
+ *	address (mytcp_v6_connect() passes the IPv4 address on)
+ * @uaddr: a struct sockaddr_in
+ * @addr_len: its length
+ *
+ * Return: 0 with the SYN sent, or TCP's errno.
+ */
+int mytcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 {
 	struct sockaddr_in *usin = (struct sockaddr_in *)uaddr;
-	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
 	__be16 orig_sport, orig_dport;
 	struct flowi4 *fl4;
@@ -265,6 +286,8 @@ static int mytcp_v4_connect(struct sock *sk, struct sockaddr *uaddr,
 		inet->inet_rcv_saddr = inet->inet_saddr;
 	inet->inet_dport = usin->sin_port;
 	inet->inet_daddr = fl4->daddr;
+	if (sk->sk_family == AF_INET6)
+		mytcp_v6_set_mapped(sk);
 
 	if (!inet->inet_num) {
 		err = mytcp_get_port(sk, 0);
@@ -288,26 +311,7 @@ static int mytcp_v4_connect(struct sock *sk, struct sockaddr *uaddr,
 	err = mytcp_ehash_insert(sk);
 	if (err)
 		goto failure;
-
-	msk->advmss = dst_mtu(__sk_dst_get(sk)) - sizeof(struct iphdr) -
-		      sizeof(struct tcphdr);
-	if (msk->user_mss)
-		msk->advmss = min(msk->advmss, msk->user_mss);
-	msk->mss = min_t(u16, MYTCP_DEFAULT_MSS, msk->advmss);
-	/* RFC 9293 section 3.4.1 and RFC 6528 */
-	msk->iss = mytcp_isn(inet->inet_saddr, inet->inet_daddr,
-			     inet->inet_sport, inet->inet_dport);
-	/* in the table already: /proc and SIOCOUTQ read these locklessly */
-	WRITE_ONCE(msk->write_seq, msk->iss);
-	WRITE_ONCE(msk->snd_una, msk->iss);
-	msk->snd_nxt = msk->iss;
-	msk->snd_max = msk->iss;
-	msk->fin_queued = 0;
-	msk->backoff = 0;
-	atomic_set(&inet->inet_id, get_random_u16());
-	mytcp_event(sk, MYTCP_EV_ACTIVE_OPEN);
-	mytcp_inc_stats(sock_net(sk), MYTCP_MIB_ACTIVEOPENS);
-	err = mytcp_queue_syn(sk, TCPHDR_SYN);
+	err = mytcp_connect_finish(sk);
 	if (err)
 		goto failure;
 	return 0;
@@ -319,12 +323,56 @@ failure:
 	sk_dst_reset(sk);
 	inet->inet_dport = 0;
 	inet->inet_daddr = 0;
+	if (sk->sk_family == AF_INET6)
+		sk->sk_v6_daddr = in6addr_any;
 	sk->sk_route_caps = 0;
 	return err;
 }
 
-/* proto::disconnect: connect(AF_UNSPEC), and undoing a failed connect. */
-static int mytcp_disconnect(struct sock *sk, int flags)
+/**
+ * mytcp_connect_finish - the family-free half of connect(): send the SYN
+ * @sk: the socket, locked, routed, its 4-tuple in the connection table
+ *
+ * Return: 0, or -ENOBUFS (the caller undoes the rest).
+ */
+int mytcp_connect_finish(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	struct in6_addr saddr, daddr;
+
+	msk->advmss = dst_mtu(__sk_dst_get(sk)) - msk->af_ops->net_header_len -
+		      sizeof(struct tcphdr);
+	if (msk->user_mss)
+		msk->advmss = min(msk->advmss, msk->user_mss);
+	msk->mss = min_t(u16, MYTCP_DEFAULT_MSS, msk->advmss);
+	/* RFC 9293 section 3.4.1 and RFC 6528 */
+	mytcp_sk_saddr(sk, &saddr);
+	mytcp_sk_raddr(sk, &daddr);
+	msk->iss = mytcp_isn(&saddr, &daddr, inet->inet_sport,
+			     inet->inet_dport);
+	/* in the table already: /proc and SIOCOUTQ read these locklessly */
+	WRITE_ONCE(msk->write_seq, msk->iss);
+	WRITE_ONCE(msk->snd_una, msk->iss);
+	msk->snd_nxt = msk->iss;
+	msk->snd_max = msk->iss;
+	msk->fin_queued = 0;
+	msk->backoff = 0;
+	atomic_set(&inet->inet_id, get_random_u16());
+	mytcp_event(sk, MYTCP_EV_ACTIVE_OPEN);
+	mytcp_inc_stats(sock_net(sk), MYTCP_MIB_ACTIVEOPENS);
+	return mytcp_queue_syn(sk, TCPHDR_SYN);
+}
+
+/**
+ * mytcp_disconnect - proto::disconnect: connect(AF_UNSPEC), undoing a
+ *	failed connect
+ * @sk: the socket, locked
+ * @flags: unused
+ *
+ * Return: 0.
+ */
+int mytcp_disconnect(struct sock *sk, int flags)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
@@ -344,6 +392,11 @@ static int mytcp_disconnect(struct sock *sk, int flags)
 	mytcp_purge_queues(sk);
 	inet->inet_dport = 0;
 	inet->inet_daddr = 0;
+	if (sk->sk_family == AF_INET6) {
+		sk->sk_v6_daddr = in6addr_any;
+		/* an AF_INET6 socket may connect again, over either family */
+		msk->af_ops = &mytcp_ipv6_ops;
+	}
 	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
 		inet_reset_saddr(sk);
 	WRITE_ONCE(sk->sk_shutdown, 0);
@@ -821,7 +874,7 @@ static int mytcp_setsockopt(struct sock *sk, int level, int optname,
 	int val, err = 0;
 
 	if (level != SOL_MYTCP && level != SOL_TCP)
-		return ip_setsockopt(sk, level, optname, optval, optlen);
+		return mytcp_sk_setsockopt(sk, level, optname, optval, optlen);
 	if (optname == MYTCP_CONGESTION)
 		return mytcp_setsockopt_cong(sk, optval, optlen);
 	if (optlen < sizeof(int))
@@ -887,7 +940,7 @@ static int mytcp_getsockopt(struct sock *sk, int level, int optname,
 	int len, val;
 
 	if (level != SOL_MYTCP && level != SOL_TCP)
-		return ip_getsockopt(sk, level, optname, optval, optlen);
+		return mytcp_sk_getsockopt(sk, level, optname, optval, optlen);
 	if (get_user(len, optlen))
 		return -EFAULT;
 	if (len < 0)
@@ -969,6 +1022,42 @@ void mytcp_established(struct sock *sk)
 		mytcp_arm_keepalive(sk);
 }
 
+/**
+ * mytcp_sk_setsockopt - an option of a level other than ours: IP's or IPv6's
+ * @sk: the socket
+ * @level: SOL_IP, SOL_IPV6...
+ * @optname: the option
+ * @optval: its value
+ * @optlen: its length
+ *
+ * Return: what ip_setsockopt() or ipv6_setsockopt() returns.
+ */
+int mytcp_sk_setsockopt(struct sock *sk, int level, int optname,
+			sockptr_t optval, unsigned int optlen)
+{
+	if (sk->sk_family == AF_INET6)
+		return ipv6_setsockopt(sk, level, optname, optval, optlen);
+	return ip_setsockopt(sk, level, optname, optval, optlen);
+}
+
+/**
+ * mytcp_sk_getsockopt - the getsockopt() side of mytcp_sk_setsockopt()
+ * @sk: the socket
+ * @level: SOL_IP, SOL_IPV6...
+ * @optname: the option
+ * @optval: where its value goes
+ * @optlen: its length, in and out
+ *
+ * Return: what ip_getsockopt() or ipv6_getsockopt() returns.
+ */
+int mytcp_sk_getsockopt(struct sock *sk, int level, int optname,
+			char __user *optval, int __user *optlen)
+{
+	if (sk->sk_family == AF_INET6)
+		return ipv6_getsockopt(sk, level, optname, optval, optlen);
+	return ip_getsockopt(sk, level, optname, optval, optlen);
+}
+
 /* The protocol's socket operations, for proto_register() */
 struct proto mytcp_prot = {
 	.name		= "MYTCP",
@@ -1004,6 +1093,55 @@ const struct proto_ops mytcp_stream_ops = {
 	.getname	= inet_getname,
 	.poll		= mytcp_poll,
 	.ioctl		= inet_ioctl,
+	.gettstamp	= sock_gettstamp,
+	.listen		= mytcp_listen,
+	.shutdown	= inet_shutdown,
+	.setsockopt	= sock_common_setsockopt,
+	.getsockopt	= sock_common_getsockopt,
+	.sendmsg	= inet_sendmsg,
+	.recvmsg	= inet_recvmsg,
+	.mmap		= sock_no_mmap,
+	.sendpage	= sock_no_sendpage,
+};
+
+/*
+ * AF_INET6: the same protocol, with IPv6's connect and socket layer
+ * (ipv6.c; Documentation/design.md, "IPv6"), and room for the IPv6 state.
+ */
+struct proto mytcpv6_prot = {
+	.name		= "MYTCPv6",
+	.owner		= THIS_MODULE,
+	.close		= mytcp_close,
+	.connect	= mytcp_v6_connect,
+	.disconnect	= mytcp_disconnect,
+	.accept		= mytcp_accept,
+	.ioctl		= mytcp_ioctl,
+	.init		= mytcp_init_sock,
+	.shutdown	= mytcp_shutdown,
+	.setsockopt	= mytcp_setsockopt,
+	.getsockopt	= mytcp_getsockopt,
+	.keepalive	= mytcp_keepalive,
+	.sendmsg	= mytcp_sendmsg,
+	.recvmsg	= mytcp_recvmsg,
+	.backlog_rcv	= mytcp_backlog_rcv,
+	.release_cb	= mytcp_release_cb,
+	.get_port	= mytcp_get_port,
+	.obj_size	= sizeof(struct mytcp6_sock),
+	.no_autobind	= true,
+};
+
+/* The socket-layer operations of an AF_INET6 mytcp socket */
+const struct proto_ops mytcp6_stream_ops = {
+	.family		= PF_INET6,
+	.owner		= THIS_MODULE,
+	.release	= inet6_release,
+	.bind		= inet6_bind,
+	.connect	= inet_stream_connect,
+	.socketpair	= sock_no_socketpair,
+	.accept		= inet_accept,
+	.getname	= inet6_getname,
+	.poll		= mytcp_poll,
+	.ioctl		= inet6_ioctl,
 	.gettstamp	= sock_gettstamp,
 	.listen		= mytcp_listen,
 	.shutdown	= inet_shutdown,

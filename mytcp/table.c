@@ -206,19 +206,25 @@ void mytcp_tables_exit(void)
 
 /* The bucket index of a 4-tuple in the connection or TIME_WAIT table */
 static unsigned int mytcp_tuple_slot(const struct mytcp_nulls_table *t,
-				     const struct net *net, __be32 laddr,
-				     __be16 lport, __be32 raddr, __be16 rport)
+				     const struct net *net,
+				     const struct in6_addr *laddr,
+				     __be16 lport,
+				     const struct in6_addr *raddr,
+				     __be16 rport)
 {
-	u32 h = jhash_3words((__force u32)laddr, (__force u32)raddr,
-			     (u32)ntohs(lport) << 16 | ntohs(rport),
-			     mytcp_hash_seed ^ net_hash_mix(net));
+	u32 h = jhash2((const u32 *)laddr, 4,
+		       mytcp_hash_seed ^ net_hash_mix(net));
+
+	h = jhash2((const u32 *)raddr, 4, h);
+	h = jhash_1word((u32)ntohs(lport) << 16 | ntohs(rport), h);
 
 	return h & t->mask;
 }
 
 static struct mytcp_nulls_bucket *
 mytcp_tuple_bucket(struct mytcp_nulls_table *t, const struct net *net,
-		   __be32 laddr, __be16 lport, __be32 raddr, __be16 rport)
+		   const struct in6_addr *laddr, __be16 lport,
+		   const struct in6_addr *raddr, __be16 rport)
 {
 	return &t->buckets[mytcp_tuple_slot(t, net, laddr, lport, raddr,
 					    rport)];
@@ -245,6 +251,27 @@ static bool mytcp_owner_is_listener(const struct mytcp_port_owner *o)
 }
 
 /*
+ * Do two bound addresses share an address?  Within a family: when equal or
+ * either is that family's wildcard.  Across families only an IPv6 wildcard
+ * without IPV6_V6ONLY covers IPv4 addresses too (it takes v4-mapped
+ * connections), as Linux's TCP rules it.
+ */
+static bool mytcp_owner_addrs_overlap(const struct mytcp_port_owner *a,
+				      const struct mytcp_port_owner *b)
+{
+	bool a4 = mytcp_addr_is4(&a->rcv_saddr);
+	bool b4 = mytcp_addr_is4(&b->rcv_saddr);
+
+	if (a4 == b4)
+		return mytcp_addr_any(&a->rcv_saddr) ||
+		       mytcp_addr_any(&b->rcv_saddr) ||
+		       ipv6_addr_equal(&a->rcv_saddr, &b->rcv_saddr);
+	if (a4)
+		return ipv6_addr_any(&b->rcv_saddr) && !b->v6only;
+	return ipv6_addr_any(&a->rcv_saddr) && !a->v6only;
+}
+
+/*
  * Two owners of one port conflict when their bound addresses overlap (equal
  * or either is the wildcard) and their devices overlap, unless both set
  * SO_REUSEADDR and the existing one is not listening: the rule Linux's TCP
@@ -257,8 +284,7 @@ static bool mytcp_owners_conflict(const struct mytcp_port_owner *new,
 	if (new->bound_dev_if && old->bound_dev_if &&
 	    new->bound_dev_if != old->bound_dev_if)
 		return false;
-	if (new->rcv_saddr && old->rcv_saddr &&
-	    new->rcv_saddr != old->rcv_saddr)
+	if (!mytcp_owner_addrs_overlap(new, old))
 		return false;
 	if (new->reuse && old->reuse && !mytcp_owner_is_listener(old))
 		return false;
@@ -331,9 +357,10 @@ void mytcp_port_owner_del(struct mytcp_port_owner *o)
 
 static void mytcp_owner_fill(struct sock *sk, struct mytcp_port_owner *o)
 {
-	o->rcv_saddr = inet_sk(sk)->inet_rcv_saddr;
+	mytcp_sk_laddr(sk, &o->rcv_saddr);
 	o->reuse = sk->sk_reuse != SK_NO_REUSE;
 	o->is_tw = false;
+	o->v6only = sk->sk_ipv6only;
 	o->bound_dev_if = sk->sk_bound_dev_if;
 	write_pnet(&o->net, sock_net(sk));
 }
@@ -417,22 +444,26 @@ void mytcp_put_port(struct sock *sk)
 /* ---- connections ---- */
 
 static bool mytcp_sk_match(const struct sock *sk, const struct net *net,
-			   __be32 laddr, __be16 lport, __be32 raddr,
-			   __be16 rport)
+			   const struct in6_addr *laddr, __be16 lport,
+			   const struct in6_addr *raddr, __be16 rport)
 {
 	const struct inet_sock *inet = inet_sk(sk);
+	struct in6_addr l, r;
 
-	return inet->inet_rcv_saddr == laddr && inet->inet_sport == lport &&
-	       inet->inet_daddr == raddr && inet->inet_dport == rport &&
-	       net_eq(sock_net(sk), net);
+	if (inet->inet_sport != lport || inet->inet_dport != rport ||
+	    !net_eq(sock_net(sk), net))
+		return false;
+	mytcp_sk_laddr(sk, &l);
+	mytcp_sk_raddr(sk, &r);
+	return ipv6_addr_equal(&l, laddr) && ipv6_addr_equal(&r, raddr);
 }
 
 static bool mytcp_tw_match(const struct mytcp_tw *tw, const struct net *net,
-			   __be32 laddr, __be16 lport, __be32 raddr,
-			   __be16 rport)
+			   const struct in6_addr *laddr, __be16 lport,
+			   const struct in6_addr *raddr, __be16 rport)
 {
-	return tw->laddr == laddr && tw->lport == lport &&
-	       tw->raddr == raddr && tw->rport == rport &&
+	return ipv6_addr_equal(&tw->laddr, laddr) && tw->lport == lport &&
+	       ipv6_addr_equal(&tw->raddr, raddr) && tw->rport == rport &&
 	       net_eq(read_pnet(&tw->owner.net), net);
 }
 
@@ -451,28 +482,27 @@ int mytcp_ehash_insert(struct sock *sk)
 	struct mytcp_nulls_bucket *b, *twb;
 	struct hlist_nulls_node *node;
 	struct mytcp_sock *other;
+	struct in6_addr l, r;
 	struct mytcp_tw *tw;
 	int err = 0;
 
-	b = mytcp_tuple_bucket(&mytcp_ehash, net, inet->inet_rcv_saddr,
-			       inet->inet_sport, inet->inet_daddr,
+	mytcp_sk_laddr(sk, &l);
+	mytcp_sk_raddr(sk, &r);
+	b = mytcp_tuple_bucket(&mytcp_ehash, net, &l, inet->inet_sport, &r,
 			       inet->inet_dport);
-	twb = mytcp_tuple_bucket(&mytcp_twhash, net, inet->inet_rcv_saddr,
-				 inet->inet_sport, inet->inet_daddr,
+	twb = mytcp_tuple_bucket(&mytcp_twhash, net, &l, inet->inet_sport, &r,
 				 inet->inet_dport);
 	spin_lock_bh(&b->lock);
 	hlist_nulls_for_each_entry(other, node, &b->chain, ehash_node) {
-		if (mytcp_sk_match(&other->inet.sk, net, inet->inet_rcv_saddr,
-				   inet->inet_sport, inet->inet_daddr,
-				   inet->inet_dport)) {
+		if (mytcp_sk_match(&other->inet.sk, net, &l, inet->inet_sport,
+				   &r, inet->inet_dport)) {
 			err = -EADDRNOTAVAIL;
 			goto out;
 		}
 	}
 	rcu_read_lock();
 	hlist_nulls_for_each_entry_rcu(tw, node, &twb->chain, hash_node) {
-		if (mytcp_tw_match(tw, net, inet->inet_rcv_saddr,
-				   inet->inet_sport, inet->inet_daddr,
+		if (mytcp_tw_match(tw, net, &l, inet->inet_sport, &r,
 				   inet->inet_dport)) {
 			err = -EADDRNOTAVAIL;
 			break;
@@ -497,12 +527,14 @@ void mytcp_ehash_remove(struct sock *sk)
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	const struct inet_sock *inet = inet_sk(sk);
 	struct mytcp_nulls_bucket *b;
+	struct in6_addr l, r;
 
 	if (hlist_nulls_unhashed(&msk->ehash_node))
 		return;
-	b = mytcp_tuple_bucket(&mytcp_ehash, sock_net(sk),
-			       inet->inet_rcv_saddr, inet->inet_sport,
-			       inet->inet_daddr, inet->inet_dport);
+	mytcp_sk_laddr(sk, &l);
+	mytcp_sk_raddr(sk, &r);
+	b = mytcp_tuple_bucket(&mytcp_ehash, sock_net(sk), &l,
+			       inet->inet_sport, &r, inet->inet_dport);
 	spin_lock_bh(&b->lock);
 	hlist_nulls_del_init_rcu(&msk->ehash_node);
 	spin_unlock_bh(&b->lock);
@@ -512,15 +544,17 @@ void mytcp_ehash_remove(struct sock *sk)
 /**
  * mytcp_lookup_established - find the socket of a 4-tuple
  * @net: namespace
- * @laddr: local address
+ * @laddr: local address (v4-mapped for IPv4)
  * @lport: local port
- * @raddr: remote address
+ * @raddr: remote address (v4-mapped for IPv4)
  * @rport: remote port
  *
  * Return: the socket with a reference held, or NULL.
  */
-struct sock *mytcp_lookup_established(struct net *net, __be32 laddr,
-				      __be16 lport, __be32 raddr,
+struct sock *mytcp_lookup_established(struct net *net,
+				      const struct in6_addr *laddr,
+				      __be16 lport,
+				      const struct in6_addr *raddr,
 				      __be16 rport)
 {
 	unsigned int slot = mytcp_tuple_slot(&mytcp_ehash, net, laddr, lport,
@@ -556,6 +590,41 @@ out:
 }
 
 /* ---- listeners ---- */
+
+/* How well a listener fits a segment for @laddr on @dif: -1 not at all. */
+static int mytcp_listener_score(const struct sock *sk,
+				const struct in6_addr *laddr, int dif)
+{
+	bool seg4 = mytcp_addr_is4(laddr);
+	struct in6_addr rcv;
+	int score = 1;
+
+	mytcp_sk_laddr(sk, &rcv);
+	if (mytcp_addr_is4(&rcv)) {
+		/* an AF_INET socket, or AF_INET6 bound to a v4-mapped one */
+		if (!seg4)
+			return -1;
+		if (mytcp_addr4(&rcv)) {
+			if (!ipv6_addr_equal(&rcv, laddr))
+				return -1;
+			score++;
+		}
+	} else if (ipv6_addr_any(&rcv)) {
+		/* IPV6_V6ONLY (RFC 3493 section 5.3): no IPv4 connections */
+		if (seg4 && sk->sk_ipv6only)
+			return -1;
+	} else {
+		if (!ipv6_addr_equal(&rcv, laddr))
+			return -1;
+		score++;
+	}
+	if (sk->sk_bound_dev_if) {
+		if (sk->sk_bound_dev_if != dif)
+			return -1;
+		score++;
+	}
+	return score * 2 + (sk->sk_family == (seg4 ? AF_INET : AF_INET6));
+}
 
 /**
  * mytcp_lhash_insert - link a listening socket by its port
@@ -593,15 +662,19 @@ void mytcp_lhash_remove(struct sock *sk)
 /**
  * mytcp_lookup_listener - find the listener for a local address and port
  * @net: namespace
- * @laddr: local address of the segment
+ * @laddr: local address of the segment (v4-mapped for IPv4)
  * @lport: local port of the segment
  * @dif: interface the segment arrived on
  *
- * A listener bound to @laddr is preferred over a wildcard one.
+ * A listener bound to @laddr is preferred over a wildcard one, and one
+ * bound to the segment's device over one that is not; between equals, an
+ * IPv4 segment prefers an AF_INET socket to an AF_INET6 one that takes
+ * IPv4 too (as Linux's TCP scores them).
  *
  * Return: the socket with a reference held, or NULL.
  */
-struct sock *mytcp_lookup_listener(struct net *net, __be32 laddr,
+struct sock *mytcp_lookup_listener(struct net *net,
+				   const struct in6_addr *laddr,
 				   __be16 lport, int dif)
 {
 	u16 port = ntohs(lport);
@@ -613,21 +686,13 @@ struct sock *mytcp_lookup_listener(struct net *net, __be32 laddr,
 	rcu_read_lock();
 	hlist_for_each_entry_rcu(msk, &b->chain, lhash_node) {
 		struct sock *sk = &msk->inet.sk;
-		__be32 rcv = inet_sk(sk)->inet_rcv_saddr;
-		int score = 1;
+		int score;
 
 		if (inet_sk(sk)->inet_num != port || !net_eq(sock_net(sk), net))
 			continue;
-		if (rcv) {
-			if (rcv != laddr)
-				continue;
-			score++;
-		}
-		if (sk->sk_bound_dev_if) {
-			if (sk->sk_bound_dev_if != dif)
-				continue;
-			score++;
-		}
+		score = mytcp_listener_score(sk, laddr, dif);
+		if (score < 0)
+			continue;
 		if (score > best_score) {
 			best = sk;
 			best_score = score;
@@ -649,8 +714,8 @@ struct sock *mytcp_lookup_listener(struct net *net, __be32 laddr,
 void mytcp_tw_hash_insert(struct net *net, struct mytcp_tw *tw)
 {
 	struct mytcp_nulls_bucket *b = mytcp_tuple_bucket(&mytcp_twhash, net,
-							  tw->laddr, tw->lport,
-							  tw->raddr, tw->rport);
+							  &tw->laddr, tw->lport,
+							  &tw->raddr, tw->rport);
 
 	spin_lock_bh(&b->lock);
 	hlist_nulls_add_head_rcu(&tw->hash_node, &b->chain);
@@ -670,7 +735,7 @@ bool mytcp_tw_hash_remove(struct mytcp_tw *tw)
 	bool was_linked = false;
 
 	b = mytcp_tuple_bucket(&mytcp_twhash, read_pnet(&tw->owner.net),
-			       tw->laddr, tw->lport, tw->raddr, tw->rport);
+			       &tw->laddr, tw->lport, &tw->raddr, tw->rport);
 	spin_lock_bh(&b->lock);
 	if (!hlist_nulls_unhashed(&tw->hash_node)) {
 		hlist_nulls_del_init_rcu(&tw->hash_node);
@@ -690,8 +755,9 @@ bool mytcp_tw_hash_remove(struct mytcp_tw *tw)
  *
  * Return: the bucket's index, for mytcp_tw_walk().
  */
-unsigned int mytcp_tw_slot(const struct net *net, __be32 laddr, __be16 lport,
-			   __be32 raddr, __be16 rport)
+unsigned int mytcp_tw_slot(const struct net *net, const struct in6_addr *laddr,
+			   __be16 lport, const struct in6_addr *raddr,
+			   __be16 rport)
 {
 	return mytcp_tuple_slot(&mytcp_twhash, net, laddr, lport, raddr, rport);
 }
@@ -714,8 +780,9 @@ unsigned int mytcp_tw_slot(const struct net *net, __be32 laddr, __be16 lport,
  * Return: the entry with a reference held (mytcp_tw_put() it), or NULL.
  */
 struct mytcp_tw *mytcp_tw_walk(struct net *net, unsigned int slot,
-			       struct hlist_nulls_node *from, __be32 laddr,
-			       __be16 lport, __be32 raddr, __be16 rport)
+			       struct hlist_nulls_node *from,
+			       const struct in6_addr *laddr, __be16 lport,
+			       const struct in6_addr *raddr, __be16 rport)
 {
 	struct hlist_nulls_head *head = &mytcp_twhash.buckets[slot].chain;
 	struct hlist_nulls_node *node = from;
@@ -755,8 +822,9 @@ struct mytcp_tw *mytcp_tw_walk(struct net *net, unsigned int slot,
  *
  * Return: the entry with a reference held (mytcp_tw_put() it), or NULL.
  */
-struct mytcp_tw *mytcp_lookup_tw(struct net *net, __be32 laddr, __be16 lport,
-				 __be32 raddr, __be16 rport)
+struct mytcp_tw *mytcp_lookup_tw(struct net *net, const struct in6_addr *laddr,
+				 __be16 lport, const struct in6_addr *raddr,
+				 __be16 rport)
 {
 	struct mytcp_tw *found;
 
@@ -779,8 +847,8 @@ struct mytcp_tw *mytcp_lookup_tw(struct net *net, __be32 laddr, __be16 lport,
  * Return: the socket's state, TCP_TIME_WAIT for a TIME_WAIT entry, or
  * TCP_CLOSE when the tables know no such connection.
  */
-int mytcp_conn_state(struct net *net, __be32 laddr, __be16 lport,
-		     __be32 raddr, __be16 rport)
+int mytcp_conn_state(struct net *net, const struct in6_addr *laddr,
+		     __be16 lport, const struct in6_addr *raddr, __be16 rport)
 {
 	struct mytcp_tw *tw;
 	struct sock *sk;

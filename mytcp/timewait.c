@@ -71,7 +71,7 @@ static void mytcp_tw_unlink(struct mytcp_tw *tw)
 	struct net *net = read_pnet(&tw->owner.net);
 
 	if (mytcp_tw_hash_remove(tw)) {
-		trace_mytcp_state(net, tw->laddr, tw->lport, tw->raddr,
+		trace_mytcp_state(net, &tw->laddr, tw->lport, &tw->raddr,
 				  tw->rport, TCP_TIME_WAIT, TCP_CLOSE);
 		mytcp_port_owner_del(&tw->owner);
 		atomic_dec(&mytcp_pernet(net)->tw_count);
@@ -138,10 +138,11 @@ void mytcp_time_wait(struct sock *sk)
 	if (!tw)
 		mytcp_inc_stats(net, MYTCP_MIB_TW_OVERFLOW);
 	if (tw) {
-		tw->laddr = inet->inet_rcv_saddr;
-		tw->raddr = inet->inet_daddr;
+		mytcp_sk_laddr(sk, &tw->laddr);
+		mytcp_sk_raddr(sk, &tw->raddr);
 		tw->lport = inet->inet_sport;
 		tw->rport = inet->inet_dport;
+		tw->family = sk->sk_family;
 		tw->snd_nxt = msk->snd_max;
 		tw->rcv_nxt = msk->rcv_nxt;
 		tw->rcv_wnd = min_t(u32, msk->rcv_wnd >> msk->rcv_wscale, 65535U);
@@ -151,6 +152,7 @@ void mytcp_time_wait(struct sock *sk)
 		tw->owner.rcv_saddr = msk->owner.rcv_saddr;
 		tw->owner.reuse = sk->sk_reuse != SK_NO_REUSE;
 		tw->owner.is_tw = true;
+		tw->owner.v6only = msk->owner.v6only;
 		tw->owner.bound_dev_if = sk->sk_bound_dev_if;
 		write_pnet(&tw->owner.net, net);
 		mytcp_bind_owner_add(net, &tw->owner, inet->inet_num);
@@ -165,7 +167,7 @@ void mytcp_time_wait(struct sock *sk)
 
 static void mytcp_tw_ack(struct mytcp_tw *tw, struct net *net)
 {
-	mytcp_send_ack_reply(net, tw->laddr, tw->raddr, tw->lport, tw->rport,
+	mytcp_send_ack_reply(net, &tw->laddr, &tw->raddr, tw->lport, tw->rport,
 			     tw->snd_nxt, tw->rcv_nxt, tw->rcv_wnd, TCPHDR_ACK,
 			     NULL, tw->owner.bound_dev_if, tw->mark);
 }

@@ -37,11 +37,14 @@ static const struct {
 
 const char *fmt_endpoint(const struct endpoint *e, char *buf, size_t len)
 {
-	char ip[INET_ADDRSTRLEN];
-	struct in_addr in = { .s_addr = e->addr };
+	char ip[INET6_ADDRSTRLEN];
 
-	inet_ntop(AF_INET, &in, ip, sizeof(ip));
-	snprintf(buf, len, "%s:%u", ip, e->port);
+	inet_ntop(e->family, e->addr, ip, sizeof(ip));
+	/* as the tracepoints print them: [fd00::1]:80 for IPv6 */
+	if (e->family == AF_INET6)
+		snprintf(buf, len, "[%s]:%u", ip, e->port);
+	else
+		snprintf(buf, len, "%s:%u", ip, e->port);
 	return buf;
 }
 

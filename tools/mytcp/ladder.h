@@ -12,7 +12,8 @@
 
 /* An IPv4 endpoint: address in network order, port in host order */
 struct endpoint {
-	uint32_t addr;
+	int family;		/* AF_INET or AF_INET6 */
+	uint8_t addr[16];	/* IPv4: the 4 bytes of the address first */
 	uint16_t port;
 };
 

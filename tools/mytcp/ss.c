@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mytcp tool: ss, the sockets of /proc/net/mytcp (or /proc/net/tcp) in the
- * columns of `ss -tan -o`.
+ * mytcp tool: ss, the sockets of /proc/net/mytcp and mytcp6 (or
+ * /proc/net/tcp and tcp6) in the columns of `ss -tan -o`.
  *
  * Both files have the layout of /proc/net/tcp: "sl local rem st tx:rx
  * tr:when retrnsmt uid timeout inode", then for full sockets refcount,
@@ -36,7 +36,7 @@ static const char *const timer_names[] = {
 };
 
 struct ss_row {
-	char local[32], peer[32];
+	char local[56], peer[56];
 	unsigned int state, tr, retrans, uid;
 	unsigned long tx, rx, when, inode;
 	long rto_ms, cwnd;		/* -1: not in the row */
@@ -46,7 +46,8 @@ static const char ss_usage[] =
 	"usage: mytcp ss [-a] [-l] [-e] [--proto mytcp|tcp] [--file PATH]\n"
 	"\n"
 	"List the sockets of this network namespace like `ss -tan -o`, from\n"
-	"/proc/net/mytcp (or /proc/net/tcp with --proto tcp): State, Recv-Q,\n"
+	"/proc/net/mytcp and mytcp6 (or /proc/net/tcp and tcp6 with --proto\n"
+	"tcp), IPv6 addresses in brackets: State, Recv-Q,\n"
 	"Send-Q, Local Address:Port, Peer Address:Port and the pending timer,\n"
 	"timer:(on|keepalive|timewait|persist,remaining,retransmissions).\n"
 	"\n"
@@ -74,21 +75,36 @@ static const struct option ss_options[] = {
 	COMMON_OPTIONS,
 };
 
-/* "0100007F:1388" -> "127.0.0.1:5000"; port 0 is "*" as ss prints it */
+/*
+ * "0100007F:1388" -> "127.0.0.1:5000", and the 32 digits of an IPv6 row
+ * (mytcp6, tcp6: four words, each the raw u32 in hex) -> "[::1]:5000";
+ * port 0 is "*" as ss prints it.
+ */
 static int parse_endpoint(const char *hex, char *out, size_t len)
 {
-	unsigned int addr, port;
-	struct in_addr in;
-	char ip[INET_ADDRSTRLEN];
+	unsigned int w[4], port;
+	char ip[INET6_ADDRSTRLEN];
+	int family = AF_INET;
 
-	if (sscanf(hex, "%8X:%4X", &addr, &port) != 2)
+	const char *colon = strchr(hex, ':');
+
+	if (!colon)
 		return -1;
-	in.s_addr = addr;	/* the kernel printed the raw __be32 */
-	inet_ntop(AF_INET, &in, ip, sizeof(ip));
+	if (colon - hex == 32) {
+		if (sscanf(hex, "%8X%8X%8X%8X:%4X", &w[0], &w[1], &w[2], &w[3],
+			   &port) != 5)
+			return -1;
+		family = AF_INET6;
+	} else if (sscanf(hex, "%8X:%4X", &w[0], &port) != 2) {
+		return -1;
+	}
+	/* the kernel printed the raw words: their bytes are the address */
+	inet_ntop(family, w, ip, sizeof(ip));
+	snprintf(out, len, family == AF_INET6 ? "[%s]:" : "%s:", ip);
 	if (port)
-		snprintf(out, len, "%s:%u", ip, port);
+		snprintf(out + strlen(out), len - strlen(out), "%u", port);
 	else
-		snprintf(out, len, "%s:*", ip);
+		snprintf(out + strlen(out), len - strlen(out), "*");
 	return 0;
 }
 
@@ -187,16 +203,73 @@ static void print_row(const struct ss_row *r, int lw, int pw, bool ext,
 	putchar('\n');
 }
 
+/* The rows of one table kept by @all and @listening, appended to @rows */
+struct ss_table {
+	struct ss_row *rows;
+	size_t nrows, cap;
+	int lw, pw;
+};
+
+static int read_table(const char *path, struct ss_table *t, bool all,
+		      bool listening, bool must_exist)
+{
+	struct ss_row *r;
+	size_t len = 0;
+	char *line = NULL;
+	FILE *f;
+	int w;
+
+	f = fopen(path, "r");
+	if (!f) {
+		if (errno == ENOENT && !must_exist)
+			return RC_OK;
+		if (errno == ENOENT && opt_proto == IPPROTO_MYTCP)
+			return fail("no %s: is the mytcp module loaded?", path);
+		return syserr("open %s", path);
+	}
+	/* the header line, then one socket per line */
+	if (getline(&line, &len, f) < 0) {
+		fclose(f);
+		free(line);
+		return fail("%s: empty", path);
+	}
+	while (getline(&line, &len, f) >= 0) {
+		if (t->nrows == t->cap) {
+			t->cap = t->cap ? 2 * t->cap : 64;
+			r = realloc(t->rows, t->cap * sizeof(*t->rows));
+			if (!r) {
+				fclose(f);
+				free(line);
+				return fail("out of memory");
+			}
+			t->rows = r;
+		}
+		r = &t->rows[t->nrows];
+		if (parse_row(line, r, opt_proto == IPPROTO_MYTCP)) {
+			fail("%s: a line in an unknown layout: skipped", path);
+			continue;
+		}
+		if (!wanted(r, all, listening))
+			continue;
+		w = strlen(r->local);
+		t->lw = w > t->lw ? w : t->lw;
+		w = strlen(r->peer);
+		t->pw = w > t->pw ? w : t->pw;
+		t->nrows++;
+	}
+	fclose(f);
+	free(line);
+	return RC_OK;
+}
+
 int cmd_ss(int argc, char **argv)
 {
 	bool all = false, listening = false, ext = false;
-	struct ss_row *rows = NULL, *r;
-	size_t nrows = 0, cap = 0, i, len = 0;
+	struct ss_table t = { .lw = 18, .pw = 17 };
 	const char *path = NULL;
-	char *line = NULL;
-	int c, lw = 18, pw = 17, w;
 	long hz = sysconf(_SC_CLK_TCK);
-	FILE *f;
+	size_t i;
+	int c, rc;
 
 	role = "ss";
 	while ((c = getopt_long(argc, argv, "alentqh", ss_options, NULL)) != -1) {
@@ -223,52 +296,29 @@ int cmd_ss(int argc, char **argv)
 	no_more_args(argc, argv);
 	if (hz <= 0)
 		hz = 100;
-	if (!path)
-		path = opt_proto == IPPROTO_MYTCP ? "/proc/net/mytcp" :
-						    "/proc/net/tcp";
-	f = fopen(path, "r");
-	if (!f) {
-		if (errno == ENOENT && opt_proto == IPPROTO_MYTCP)
-			return fail("no %s: is the mytcp module loaded?", path);
-		return syserr("open %s", path);
+	if (path) {
+		rc = read_table(path, &t, all, listening, true);
+	} else if (opt_proto == IPPROTO_MYTCP) {
+		/* the AF_INET sockets, then the AF_INET6 ones, as ss lists */
+		rc = read_table("/proc/net/mytcp", &t, all, listening, true);
+		if (rc == RC_OK)
+			rc = read_table("/proc/net/mytcp6", &t, all, listening,
+					false);
+	} else {
+		rc = read_table("/proc/net/tcp", &t, all, listening, true);
+		if (rc == RC_OK)
+			rc = read_table("/proc/net/tcp6", &t, all, listening,
+					false);
 	}
-	/* the header line, then one socket per line */
-	if (getline(&line, &len, f) < 0) {
-		fclose(f);
-		free(line);
-		return fail("%s: empty", path);
+	if (rc != RC_OK) {
+		free(t.rows);
+		return rc;
 	}
-	while (getline(&line, &len, f) >= 0) {
-		if (nrows == cap) {
-			cap = cap ? 2 * cap : 64;
-			r = realloc(rows, cap * sizeof(*rows));
-			if (!r) {
-				fclose(f);
-				free(rows);
-				free(line);
-				return fail("out of memory");
-			}
-			rows = r;
-		}
-		if (parse_row(line, &rows[nrows], opt_proto == IPPROTO_MYTCP)) {
-			fail("%s: a line in an unknown layout: skipped", path);
-			continue;
-		}
-		if (!wanted(&rows[nrows], all, listening))
-			continue;
-		w = strlen(rows[nrows].local);
-		lw = w > lw ? w : lw;
-		w = strlen(rows[nrows].peer);
-		pw = w > pw ? w : pw;
-		nrows++;
-	}
-	fclose(f);
-	free(line);
 
 	printf("%-11s %-6s %-6s %-*s %-*s %s\n", "State", "Recv-Q", "Send-Q",
-	       lw, "Local Address:Port", pw, "Peer Address:Port", "Timer");
-	for (i = 0; i < nrows; i++)
-		print_row(&rows[i], lw, pw, ext, hz);
-	free(rows);
+	       t.lw, "Local Address:Port", t.pw, "Peer Address:Port", "Timer");
+	for (i = 0; i < t.nrows; i++)
+		print_row(&t.rows[i], t.lw, t.pw, ext, hz);
+	free(t.rows);
 	return RC_OK;
 }

@@ -322,6 +322,18 @@ else
 	not_ok "ss filters"
 fi
 
+# /proc/net/mytcp6: four-word addresses, shown in brackets as ss does
+out=$("$tool" ss --file "$data/proc_net_mytcp6.txt" -a 2>&1)
+if echo "$out" | grep -q "^LISTEN  *0  *0  *\[::\]:5000  *\[::\]:\*" &&
+   echo "$out" | grep -q "^ESTAB  *0  *0  *\[fd00:1::1\]:5000  *\[fd00:1::2\]:40000 " &&
+   echo "$out" | grep -q "^ESTAB  *0  *0  *\[::ffff:10\.0\.1\.1\]:5000  *\[::ffff:10\.0\.1\.2\]:40001" &&
+   echo "$out" | grep -q "^TIME-WAIT  *0  *0  *\[fd00:1::2\]:40002  *\[fd00:1::1\]:5000  *timer:(timewait,3sec,0)"; then
+	ok "ss -a: IPv6 and v4-mapped rows of a saved /proc/net/mytcp6"
+else
+	echo "$out" | sed "s/^/# /"
+	not_ok "ss -a on a saved /proc/net/mytcp6"
+fi
+
 out=$("$tool" stat --file "$data/mytcp_stat.txt" --nonzero 2>&1)
 if [ "$(echo "$out" | awk '{print $1 "=" $2}' | tr '\n' ' ')" = "ActiveOpens=3 TimeWaits=1 DropNoSocket=1 " ] &&
    [ "$("$tool" stat --file "$data/mytcp_stat.txt" passiveopens 2>&1 | awk '{print $1 $2}')" = "PassiveOpens0" ] &&
@@ -375,6 +387,20 @@ else
 	echo "# arrows: $arrows"
 	not_ok "trace --input: simultaneous open"
 fi
+# the same ladder over IPv6: endpoints [addr]:port, as %pISpc prints them
+out=$("$tool" trace --input "$data/trace_pipe6.txt" 2>&1)
+arrows=$(echo "$out" | grep '^\[1\]' | sed -n 's/^.*|\(<\{0,1\}\)--\([A-Z|]*\) .*$/\1\2/p' | tr '\n' ' ')
+if [ "$arrows" = "$want" ] &&
+   echo "$out" | grep -q '^\[1\]  *client \[fd00:1::2\]:58105  *server \[fd00:1::1\]:5000$' &&
+   echo "$out" | grep -q '^\[-\]  *[0-9.]* listener \[::\]:5000: CLOSE -> LISTEN$' &&
+   echo "$out" | grep -q '^-- 2 connections traced, 2 closed, 0 still open --$'; then
+	ok "trace --input: the ladder of an IPv6 trace"
+else
+	echo "$out" | sed "s/^/# /"
+	echo "# arrows: $arrows"
+	not_ok "trace --input over IPv6"
+fi
+
 out=$("$tool" trace --input "$data/trace_pipe.txt" --port 5001 --count-connections 1 --quiet 2>&1)
 if [ "$out" = "[1]  closed after 0.001069 s: 2 segments, 0 retransmissions, 1 drop
 -- 1 connection traced, 1 closed, 0 still open --" ]; then

@@ -317,24 +317,37 @@ undo:
 
 /* ---- Parsing trace_pipe lines ---- */
 
+/* "10.0.0.1:80" or "[fd00::1]:80", as %pISpc prints them */
 static int parse_endpoint(const char *s, struct endpoint *e)
 {
 	const char *colon = strrchr(s, ':');
-	char ip[INET_ADDRSTRLEN];
-	struct in_addr in;
+	char ip[INET6_ADDRSTRLEN];
+	size_t n;
 	char *end;
 	unsigned long port;
 
-	if (!colon || colon - s >= (long)sizeof(ip))
+	if (!colon)
 		return -1;
-	memcpy(ip, s, colon - s);
-	ip[colon - s] = '\0';
-	if (inet_pton(AF_INET, ip, &in) != 1)
+	memset(e, 0, sizeof(*e));
+	e->family = AF_INET;
+	if (s[0] == '[') {
+		if (colon - s < 2 || colon[-1] != ']')
+			return -1;
+		e->family = AF_INET6;
+		s++;
+		n = colon - 1 - s;
+	} else {
+		n = colon - s;
+	}
+	if (n >= sizeof(ip))
+		return -1;
+	memcpy(ip, s, n);
+	ip[n] = '\0';
+	if (inet_pton(e->family, ip, e->addr) != 1)
 		return -1;
 	port = strtoul(colon + 1, &end, 10);
 	if (*end || port > 65535)
 		return -1;
-	e->addr = in.s_addr;
 	e->port = port;
 	return 0;
 }
@@ -432,7 +445,8 @@ static int parse_event(char *line, struct event *e)
 
 static bool ep_eq(const struct endpoint *x, const struct endpoint *y)
 {
-	return x->addr == y->addr && x->port == y->port;
+	return x->family == y->family && x->port == y->port &&
+	       !memcmp(x->addr, y->addr, sizeof(x->addr));
 }
 
 static int end_of(const struct conn *c, const struct endpoint *e)

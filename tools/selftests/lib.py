@@ -8,7 +8,14 @@ which proves the test itself is right).  runner.py starts the files and
 turns what they report into TAP.
 
 Networking: one pair of network namespaces per test process, joined by a
-veth pair, A = 10.0.1.1/24 and B = 10.0.1.2/24.  Sockets are created inside
+veth pair, A = 10.0.1.1/24 and B = 10.0.1.2/24, and fd00:1::1/64 and
+fd00:1::2/64.
+
+Family: a file runs once per protocol and, unless it sets FAMILIES =
+("v4",), once more per family: ``--family v6`` makes sock() AF_INET6 and
+ADDR_A, ADDR_B, ANY, LOOPBACK IPv6 addresses, proc_rows() read tcp6/mytcp6,
+the tc helpers match IPv6 headers, and each test's name end in "[v6]".  A
+test that only means something over IPv4 says so (@test(v4only=True)).  Sockets are created inside
 a namespace by switching the calling thread with setns(2) (``with ns(A):``);
 a socket stays in the namespace it was created in, so one process and one
 thread can drive both ends of a connection.
@@ -45,8 +52,18 @@ PROTO_NAME = os.environ.get("SELFTEST_PROTO", "tcp")
 SLOWDOWN = max(1, int(os.environ.get("MYTCP_VM_SLOWDOWN", "1") or "1"))
 PROTO = PROTOS.get(PROTO_NAME, socket.IPPROTO_TCP)
 
-ADDR_A = "10.0.1.1"
-ADDR_B = "10.0.1.2"
+# set by main() from --family (or $SELFTEST_FAMILY)
+FAMILY = os.environ.get("SELFTEST_FAMILY", "v4")
+V6 = FAMILY == "v6"
+AF = socket.AF_INET6 if V6 else socket.AF_INET
+ADDR4_A, ADDR4_B = "10.0.1.1", "10.0.1.2"
+ADDR6_A, ADDR6_B = "fd00:1::1", "fd00:1::2"
+ADDR_A = ADDR6_A if V6 else ADDR4_A
+ADDR_B = ADDR6_B if V6 else ADDR4_B
+ANY = "::" if V6 else "0.0.0.0"
+LOOPBACK = "::1" if V6 else "127.0.0.1"
+# length of the network header the tc helpers count offsets from
+NET_HDR = 40 if V6 else 20
 MAC_A = "02:00:0a:00:01:01"
 MAC_B = "02:00:0a:00:01:02"
 
@@ -153,12 +170,15 @@ def netpair():
     # loss on a link affects only the segments of the test
     ip_batch(["link add va address %s netns %s type veth peer name vb address %s netns %s"
               % (MAC_A, a.name, MAC_B, b.name)])
-    ip_batch(["link set lo up", "addr add %s/24 dev va" % ADDR_A,
-              "link set va up",
-              "neigh replace %s lladdr %s dev va nud permanent" % (ADDR_B, MAC_B)], a)
-    ip_batch(["link set lo up", "addr add %s/24 dev vb" % ADDR_B,
-              "link set vb up",
-              "neigh replace %s lladdr %s dev vb nud permanent" % (ADDR_A, MAC_A)], b)
+    # both families, whatever the run's: nodad, so the IPv6 ones work now
+    ip_batch(["link set lo up", "addr add %s/24 dev va" % ADDR4_A,
+              "addr add %s/64 dev va nodad" % ADDR6_A, "link set va up",
+              "neigh replace %s lladdr %s dev va nud permanent" % (ADDR4_B, MAC_B),
+              "neigh replace %s lladdr %s dev va nud permanent" % (ADDR6_B, MAC_B)], a)
+    ip_batch(["link set lo up", "addr add %s/24 dev vb" % ADDR4_B,
+              "addr add %s/64 dev vb nodad" % ADDR6_B, "link set vb up",
+              "neigh replace %s lladdr %s dev vb nud permanent" % (ADDR4_A, MAC_A),
+              "neigh replace %s lladdr %s dev vb nud permanent" % (ADDR6_A, MAC_A)], b)
     a.open()
     b.open()
     _pair = (a, b)
@@ -207,6 +227,11 @@ PATH_A = "10.0.1.1"
 PATH_RA = "10.0.1.254"
 PATH_RB = "10.0.2.254"
 PATH_B = "10.0.2.2"
+# and over IPv6: fd00:2:1::/64 between A and R, fd00:2:2::/64 beyond
+PATH6_A = "fd00:2:1::1"
+PATH6_RA = "fd00:2:1::fe"
+PATH6_RB = "fd00:2:2::fe"
+PATH6_B = "fd00:2:2::2"
 _routed = None
 _routed_saved = {}
 ERROR_COST = "/proc/sys/net/ipv4/route/error_cost"
@@ -223,6 +248,9 @@ def routed_path(mtu=1280):
     tunnel or a narrower link beyond R would impose).  A datagram bigger
     than that with DF set is dropped by R with an ICMP "fragmentation
     needed" that names @mtu (RFC 1191); one without DF is fragmented.
+    The same over IPv6 (PATH6_*): an IPv6 datagram bigger than @mtu is
+    dropped by R with an ICMPv6 Packet Too Big (RFC 8201); IPv6 routers
+    never fragment.
     Were the narrow MTU on the devices of the R-B link instead, B would
     announce the smaller MSS in its SYN and the path would never carry a
     segment too big for it.  Removed at exit."""
@@ -238,17 +266,27 @@ def routed_path(mtu=1280):
               "link add pb netns %s type veth peer name rb netns %s"
               % (b.name, r.name)])
     ip_batch(["link set lo up", "addr add %s/24 dev pa" % PATH_A,
-              "link set pa up", "route add default via %s" % PATH_RA], a)
+              "addr add %s/64 dev pa nodad" % PATH6_A,
+              "link set pa up", "route add default via %s" % PATH_RA,
+              "route add ::/0 via %s" % PATH6_RA], a)
     ip_batch(["link set lo up", "addr add %s/24 dev pb" % PATH_B,
-              "link set pb up", "route add default via %s" % PATH_RB], b)
+              "addr add %s/64 dev pb nodad" % PATH6_B,
+              "link set pb up", "route add default via %s" % PATH_RB,
+              "route add ::/0 via %s" % PATH6_RB], b)
     ip_batch(["link set lo up", "addr add %s/24 dev ra" % PATH_RA,
-              "addr add %s/24 dev rb" % PATH_RB, "link set ra up",
+              "addr add %s/24 dev rb" % PATH_RB,
+              "addr add %s/64 dev ra nodad" % PATH6_RA,
+              "addr add %s/64 dev rb nodad" % PATH6_RB, "link set ra up",
               "link set rb up",
               "route add %s/32 dev ra mtu %d" % (PATH_A, mtu),
-              "route add %s/32 dev rb mtu %d" % (PATH_B, mtu)], r)
+              "route add %s/32 dev rb mtu %d" % (PATH_B, mtu),
+              "route add %s/128 dev ra mtu %d" % (PATH6_A, mtu),
+              "route add %s/128 dev rb mtu %d" % (PATH6_B, mtu)], r)
     for n in (a, r, b):
         n.open()
     write_sysctl("/proc/sys/net/ipv4/ip_forward", 1, r)
+    write_sysctl("/proc/sys/net/ipv6/conf/all/forwarding", 1, r)
+    write_sysctl("/proc/sys/net/ipv6/icmp/ratelimit", 0, r)
     # R answers every packet it cannot forward: no ICMP rate limits (the
     # one of "unreachable" routes, route/error_cost, is global)
     write_sysctl("/proc/sys/net/ipv4/icmp_ratelimit", 0, r)
@@ -260,9 +298,11 @@ def routed_path(mtu=1280):
 
 def forget_pmtu(netnss):
     """Flush the route caches of netnss, and with them the path MTUs learnt
-    from ICMP (route/flush also drops the exceptions)."""
+    from ICMP (route/flush also drops the exceptions) and ICMPv6."""
     for n in netnss:
         write_sysctl("/proc/sys/net/ipv4/route/flush", 1, n)
+        # IPv6's route/flush keeps unexpired exceptions: delete them
+        ip("-n", n.name, "-6", "route", "flush", "cache")
 
 
 def del_routed_path():
@@ -277,7 +317,7 @@ def del_routed_path():
 
 def new_netns(name):
     """An extra namespace with lo up (the caller deletes it)."""
-    n = Netns("st%d%s" % (os.getpid(), name), "127.0.0.1")
+    n = Netns("st%d%s" % (os.getpid(), name), LOOPBACK)
     ip_batch(["netns add " + n.name])
     ip_batch(["link set lo up"], n)
     n.open()
@@ -349,8 +389,9 @@ def tc_filter(netns, match, action, direction="egress"):
         tc(netns, "qdisc", "add", "dev", dev, "clsact")
     _filter_pref[0] += 1
     pref = str(_filter_pref[0])
-    tc(netns, "filter", "add", "dev", dev, direction, "protocol", "ip", "pref",
-       pref, "u32", *match.split(), "action", *action.split())
+    tc(netns, "filter", "add", "dev", dev, direction, "protocol",
+       "ipv6" if V6 else "ip", "pref", pref, "u32", *match.split(), "action",
+       *action.split())
 
     def stats():
         out = tc(netns, "-s", "-j", "filter", "show", "dev", dev, direction,
@@ -366,7 +407,19 @@ def tc_filter(netns, match, action, direction="egress"):
         tc(netns, "filter", "del", "dev", dev, direction, "pref", pref, check=False)
 
 
-def drop_first(netns, flags, mask, size=64):
+def proto_match():
+    """The u32 selector of the protocol under test, for the run's family."""
+    return "match %s protocol %d 0xff" % ("ip6" if V6 else "ip", PROTO)
+
+
+def flags_match(flags, mask):
+    """u32 selectors: the protocol, and its flags byte & mask == flags (the
+    flags byte is the 14th of our header, after an option-less IP one)."""
+    return "%s match u8 0x%02x 0x%02x at %d" % (proto_match(), flags, mask,
+                                                NET_HDR + 13)
+
+
+def drop_first(netns, flags, mask, size=None):
     """Drop the first segment arriving at netns whose flags byte & mask == flags.
 
     Segments of the protocol under test only (IPv4 without options: the
@@ -377,17 +430,20 @@ def drop_first(netns, flags, mask, size=64):
     mytcp or TCP), which conforms and is dropped; the bucket refills at
     1 byte/s, so a like segment that follows within the next minute exceeds
     what is left and passes.  `size` must be under twice the length of the
-    segments to be dropped.  Context manager; yields the statistics function
-    of tc_filter()."""
+    segments to be dropped.  Over IPv6 every segment is 20 bytes longer, and
+    so is the default.  Context manager; yields the statistics function of
+    tc_filter()."""
+    if size is None:
+        size = 64 + NET_HDR - 20
     return tc_filter(
-        netns, "match ip protocol %d 0xff match u8 0x%02x 0x%02x at 33"
-        % (PROTO, flags, mask),
+        netns, flags_match(flags, mask),
         "police rate 8bit burst %d conform-exceed ok/drop" % size, "ingress")
 
 
 # a full-size segment on a 1500-byte link is 1024 to 2047 bytes long: the
-# IP total length (offset 2) & 0xfc00 == 0x0400
-FULL_SIZE_MATCH = "match u16 0x0400 0xfc00 at 2"
+# IP total length (offset 2) & 0xfc00 == 0x0400; over IPv6 its payload
+# length (offset 4)
+FULL_SIZE_MATCH = "match u16 0x0400 0xfc00 at %d" % (4 if V6 else 2)
 MTU = 1500
 
 
@@ -425,7 +481,7 @@ def corrupt_first(netns, count):
     with contextlib.ExitStack() as stack:
         # the burst is a bit over one segment and under two
         picked = [stack.enter_context(tc_filter(
-            netns, "match ip protocol %d 0xff %s" % (PROTO, FULL_SIZE_MATCH),
+            netns, "%s %s" % (proto_match(), FULL_SIZE_MATCH),
             "police rate 80bit burst %d conform-exceed continue/pipe "
             "action pedit munge offset 100 u8 invert" % (MTU + 100), "ingress"))
             for _ in range(count)]
@@ -436,8 +492,9 @@ def count_segments(netns, sport, dport):
     """Count the segments from port sport to dport that netns sends.
 
     Context manager; yields the statistics function of tc_filter()."""
-    return tc_filter(netns, "match ip protocol %d 0xff match ip sport %d 0xffff "
-                     "match ip dport %d 0xffff" % (PROTO, sport, dport), "ok")
+    ipf = "ip6" if V6 else "ip"
+    return tc_filter(netns, "%s match %s sport %d 0xffff match %s dport %d 0xffff"
+                     % (proto_match(), ipf, sport, ipf, dport), "ok")
 
 
 # ------------------------------------------------------------------- sockets
@@ -461,7 +518,7 @@ def close_all():
 def sock(netns=None, proto=None, reuse=False):
     """A new SOCK_STREAM socket of the protocol under test, in netns."""
     with ns(netns):
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM,
+        s = socket.socket(AF, socket.SOCK_STREAM,
                           PROTO if proto is None else proto)
     track(s)
     if reuse:
@@ -469,10 +526,25 @@ def sock(netns=None, proto=None, reuse=False):
     return s
 
 
-def listener(netns=None, addr="0.0.0.0", port=0, backlog=128, reuse=False):
+def addrport(host, port):
+    """host:port as the kernel prints it (%pISpc): [v6]:port for IPv6."""
+    return ("[%s]:%d" if ":" in host else "%s:%d") % (host, port)
+
+
+def sockname(s):
+    """getsockname() as (host, port), in either family."""
+    return s.getsockname()[:2]
+
+
+def peername(s):
+    """getpeername() as (host, port), in either family."""
+    return s.getpeername()[:2]
+
+
+def listener(netns=None, addr=None, port=0, backlog=128, reuse=False):
     """A listening socket; returns (socket, port)."""
     s = sock(netns, reuse=reuse)
-    s.bind((addr, port))
+    s.bind((ANY if addr is None else addr, port))
     s.listen(backlog)
     return s, s.getsockname()[1]
 
@@ -499,7 +571,7 @@ def connected(client_ns=None, server_ns=None, server_addr=None, timeout=10):
     if client_ns is None and server_ns is None:
         client_ns, server_ns = netpair()
     if server_addr is None:
-        server_addr = server_ns.addr if server_ns else "127.0.0.1"
+        server_addr = server_ns.addr if server_ns else LOOPBACK
     lst, port = listener(server_ns)
     c = sock(client_ns)
     bconnect(c, (server_addr, port), timeout)
@@ -617,6 +689,34 @@ def accept4(lst, flags):
     return fd
 
 
+def _send_all_then_eof(s, data):
+    s.sendall(data)
+    s.shutdown(socket.SHUT_WR)
+
+
+def transfer(src, dst, n, seed, timeout):
+    """Send n bytes from src to dst, then EOF; check them, return seconds."""
+    data = payload(n, seed)
+    src.settimeout(timeout)
+    dst.settimeout(timeout)
+    t = time.monotonic()
+    join = in_thread(_send_all_then_eof, src, data)
+    got = bytearray()
+    try:
+        while True:
+            d = dst.recv(64 * 1024)
+            if not d:
+                break
+            got += d
+    except socket.timeout:
+        raise AssertionError("stalled: %d of %d bytes arrived in %d s"
+                             % (len(got), n, timeout)) from None
+    join(timeout)
+    assert len(got) == n, "received %d bytes, sent %d" % (len(got), n)
+    assert sha256(got) == sha256(data), "the bytes differ"
+    return time.monotonic() - t
+
+
 def in_thread(fn, *args):
     """Start fn(*args) in a daemon thread; returns a join() -> result."""
     box = {}
@@ -643,12 +743,17 @@ def in_thread(fn, *args):
 # ------------------------------------------------------- /proc/net/{tcp,mytcp}
 
 def proc_net_file():
-    return "mytcp" if PROTO == IPPROTO_MYTCP else "tcp"
+    return ("mytcp" if PROTO == IPPROTO_MYTCP else "tcp") + ("6" if V6 else "")
 
 
 def _hexaddr(h):
+    """An address column: 8 hex digits for IPv4, 32 for IPv6 (four words,
+    each in the machine's byte order)."""
     a, p = h.split(":")
-    return socket.inet_ntoa(struct.pack("<I", int(a, 16))), int(p, 16)
+    if len(a) == 8:
+        return socket.inet_ntoa(struct.pack("<I", int(a, 16))), int(p, 16)
+    raw = b"".join(struct.pack("<I", int(a[i:i + 8], 16)) for i in range(0, 32, 8))
+    return socket.inet_ntop(socket.AF_INET6, raw), int(p, 16)
 
 
 def proc_rows(netns=None):
@@ -807,21 +912,23 @@ def ensure_module():
 # ------------------------------------------------------------- test driver
 
 class Test:
-    def __init__(self, fn, timeout, only):
+    def __init__(self, fn, timeout, only, v4only):
         self.fn = fn
         self.name = fn.__name__
         self.timeout = timeout
         self.only = only
+        self.v4only = v4only
 
 
 TESTS = []
 
 
-def test(timeout=30, only=None):
-    """Register a test function; only="mytcp" skips it for other protocols."""
+def test(timeout=30, only=None, v4only=False):
+    """Register a test function; only="mytcp" skips it for other protocols;
+    v4only: an IPv4 matter (its IPv6 run has no such test)."""
     def deco(fn):
         assert fn.__doc__, "%s needs a docstring saying what it checks" % fn.__name__
-        TESTS.append(Test(fn, timeout, only))
+        TESTS.append(Test(fn, timeout, only, v4only))
         return fn
     return deco
 
@@ -848,25 +955,32 @@ def main():
     global PROTO_NAME, PROTO
     ap = argparse.ArgumentParser()
     ap.add_argument("--proto", choices=sorted(PROTOS), default=PROTO_NAME)
+    ap.add_argument("--family", choices=("v4", "v6"), default=FAMILY,
+                    help="must agree with $SELFTEST_FAMILY (read at import)")
     ap.add_argument("--filter", default="")
     ap.add_argument("--after", default="", help="resume after this test")
     ap.add_argument("--list", action="store_true")
     args = ap.parse_args()
     PROTO_NAME, PROTO = args.proto, PROTOS[args.proto]
     os.environ["SELFTEST_PROTO"] = PROTO_NAME
+    if args.family != FAMILY:
+        sys.exit("--family %s: set SELFTEST_FAMILY=%s too (runner.py does)"
+                 % (args.family, args.family))
+    suffix = "[v6]" if V6 else ""
 
     stem = os.path.splitext(os.path.basename(sys.argv[0]))[0]
     stem = stem[5:] if stem.startswith("test_") else stem
-    tests = [t for t in TESTS
-             if not args.filter or re.search(args.filter, "%s.%s" % (stem, t.name))]
+    tests = [t for t in TESTS if not (V6 and t.v4only)
+             and (not args.filter
+                  or re.search(args.filter, "%s.%s%s" % (stem, t.name, suffix)))]
     if args.after:
-        names = ["%s.%s" % (stem, t.name) for t in tests]
+        names = ["%s.%s%s" % (stem, t.name, suffix) for t in tests]
         if args.after not in names:
             sys.exit("--after %s: no such test" % args.after)
         tests = tests[names.index(args.after) + 1:]
     if args.list:
         for t in tests:
-            print("%s.%s" % (stem, t.name))
+            print("%s.%s%s" % (stem, t.name, suffix))
         return
 
     setup_error = None
@@ -882,7 +996,7 @@ def main():
     signal.signal(signal.SIGALRM, _on_alarm)
     try:
         for t in tests:
-            name = "%s.%s" % (stem, t.name)
+            name = "%s.%s%s" % (stem, t.name, suffix)
             _report("start", name, str(t.timeout * SLOWDOWN))
             if t.only and t.only != PROTO_NAME:
                 _report("skip", name, "only for %s" % t.only)

@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 """TAP runner for the mytcp selftests (use run.sh).
 
-Runs every tools/selftests/test_*.py once per protocol as a child process.
+Runs every tools/selftests/test_*.py once per protocol and family as a child
+process: over IPv4, then over IPv6 (tests named "...[v6]"), unless the
+file names its own (FAMILIES = ("v4",)) or --family asks for one.
 A child reports "@@ start NAME TIMEOUT" and "@@ ok|fail|skip NAME REASON"
 lines on stdout; anything else it prints becomes a TAP comment.  A test that
 does not finish within its timeout plus a grace period (the in-process
@@ -60,14 +62,18 @@ class Runner:
             self.failed += 1
             self.emit("not ok %d - %s # %s" % (self.n, label, reason or "failed"))
 
-    def run_file(self, path, proto, flt):
-        """Run one test file for one protocol, restarting it after a kill."""
-        if flt and not might_match(path, flt):
+    def run_file(self, path, proto, flt, family="v4"):
+        """Run one test file for one protocol and family, restarting it
+        after a kill."""
+        if not runs_in(path, family):
+            return
+        if flt and not might_match(path, flt, family):
             return      # spare a python3 start-up (seconds under TCG)
         after = ""
         done = set()
         while True:
-            cmd = [sys.executable, "-u", path, "--proto", proto]
+            cmd = [sys.executable, "-u", path, "--proto", proto,
+                   "--family", family]
             if flt:
                 cmd += ["--filter", flt]
             if after:
@@ -80,8 +86,9 @@ class Runner:
 
     def run_child(self, cmd, proto):
         """Run a child; returns the test to resume after if it was killed."""
+        env = dict(os.environ, SELFTEST_FAMILY=cmd[cmd.index("--family") + 1])
         p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             cwd=HERE, start_new_session=True)
+                             cwd=HERE, start_new_session=True, env=env)
         current = None
         deadline = time.monotonic() + START_LIMIT
         buf = b""
@@ -137,12 +144,22 @@ class Runner:
         return None
 
 
-def might_match(path, flt):
+def runs_in(path, family):
+    """Whether the file runs over family: over both unless it names its
+    own, as FAMILIES = ("v4",)."""
+    with open(path) as f:
+        m = re.search(r"^FAMILIES\s*=\s*(.*)$", f.read(), re.M)
+    return not m or family in m.group(1)
+
+
+def might_match(path, flt, family="v4"):
     """Whether FILTER can select a test of the file (by its source text)."""
     stem = os.path.basename(path)[len("test_"):-len(".py")]
+    suffix = "[v6]" if family == "v6" else ""
     with open(path) as f:
         names = re.findall(r"^@test\b.*\n(?:@.*\n)*def (\w+)", f.read(), re.M)
-    return not names or any(re.search(flt, "%s.%s" % (stem, n)) for n in names)
+    return not names or any(re.search(flt, "%s.%s%s" % (stem, n, suffix))
+                            for n in names)
 
 
 def cleanup_netns():
@@ -160,6 +177,7 @@ def cleanup_netns():
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--proto", choices=("mytcp", "tcp", "both"), default="both")
+    ap.add_argument("--family", choices=("v4", "v6", "both"), default="both")
     ap.add_argument("filter", nargs="?", default="",
                     help="regex matched against FILE.TEST (e.g. 'bind|connect')")
     args = ap.parse_args()
@@ -168,15 +186,20 @@ def main():
     # TCP first: it proves the tests; a mytcp crash cannot hide that
     protos = ["tcp", "mytcp"] if args.proto == "both" else [args.proto]
     files = sorted(glob.glob(os.path.join(HERE, "test_*.py")))
+    families = ["v4", "v6"] if args.family == "both" else [args.family]
     r = Runner()
     t0 = time.monotonic()
     for proto in protos:
         tp = time.monotonic()
-        for path in files:
-            tf = time.monotonic()
-            r.run_file(path, proto, args.filter)
-            cleanup_netns()
-            r.emit("# %s [%s]: %.1f s" % (os.path.basename(path), proto, time.monotonic() - tf))
+        for family in families:
+            for path in files:
+                if not runs_in(path, family):
+                    continue
+                tf = time.monotonic()
+                r.run_file(path, proto, args.filter, family)
+                cleanup_netns()
+                r.emit("# %s [%s %s]: %.1f s" % (os.path.basename(path), proto, family,
+                                                 time.monotonic() - tf))
         r.emit("# proto %s: %.1f s" % (proto, time.monotonic() - tp))
     for secs, label in sorted(r.slow, reverse=True):
         r.emit("# slow: %s %.1f s" % (label, secs))

@@ -31,9 +31,10 @@ def blocking_accept_waits():
     c = lib.sock(a)
     lib.bconnect(c, (lib.ADDR_B, port))
     conn, peer = join(10)
-    assert peer == c.getsockname(), "accept peer %s != client %s" % (peer, c.getsockname())
-    assert conn.getsockname() == (lib.ADDR_B, port), conn.getsockname()
-    assert conn.getpeername() == c.getsockname()
+    peer = peer[:2]
+    assert peer == lib.sockname(c), "accept peer %s != client %s" % (peer, lib.sockname(c))
+    assert lib.sockname(conn) == (lib.ADDR_B, port), lib.sockname(conn)
+    assert lib.peername(conn) == lib.sockname(c)
 
 
 @test()
@@ -53,7 +54,7 @@ def accept_then_eagain():
     for _ in range(3):
         c = lib.sock(a)
         lib.bconnect(c, (lib.ADDR_B, port))
-        clients.append(c.getsockname())
+        clients.append(lib.sockname(c))
     lib.wait_poll(lst, select.POLLIN)
     lst.setblocking(False)
     peers = []
@@ -65,7 +66,7 @@ def accept_then_eagain():
             lib.wait_poll(lst, select.POLLIN)
             continue
         lib.track(conn)
-        peers.append(peer)
+        peers.append(peer[:2])
     assert sorted(peers) == sorted(clients), (peers, clients)
     lib.expect_errno(errno.EAGAIN, lst.accept)
 
@@ -111,7 +112,7 @@ def accept_not_listening():
     """accept() on an unbound, a bound and a connected socket gives EINVAL."""
     s = lib.sock()
     lib.expect_errno(errno.EINVAL, s.accept)
-    s.bind(("127.0.0.1", 0))
+    s.bind((lib.LOOPBACK, 0))
     lib.expect_errno(errno.EINVAL, s.accept)
     c, _, _ = lib.connected()
     lib.expect_errno(errno.EINVAL, c.accept)
@@ -144,7 +145,7 @@ def listener_row_in_proc():
     lst, port = lib.listener(b, addr=lib.ADDR_B)
     rows = [r for r in lib.proc_rows(b) if r["local"] == (lib.ADDR_B, port)]
     assert [r["st"] for r in rows] == [lib.LISTEN], rows
-    assert rows[0]["remote"] == ("0.0.0.0", 0), rows
+    assert rows[0]["remote"] == (lib.ANY, 0), rows
 
 
 @test(timeout=60)

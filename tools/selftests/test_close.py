@@ -21,7 +21,7 @@ def pair():
     a, b = lib.netpair()
     c, s, lst = lib.connected(a, b)
     lst.close()
-    return a, b, c, s, c.getsockname()[1], s.getsockname()[1]
+    return a, b, c, s, lib.sockname(c)[1], lib.sockname(s)[1]
 
 
 @test()
@@ -36,7 +36,7 @@ def handshake_states():
     # again completes the handshake
     with lib.netem(b, "loss 100%"):
         assert c.connect_ex((lib.ADDR_B, sport)) == 115    # EINPROGRESS
-        cport = c.getsockname()[1]
+        cport = lib.sockname(c)[1]
         lib.wait_state(a, cport, sport, SYN_SENT)
         lib.wait_state(b, sport, cport, SYN_RECV)
     lib.wait_poll(c, select.POLLOUT, timeout=15)

@@ -193,11 +193,11 @@ def writer_blocks_until_peer_reads():
     a, b = lib.netpair()
     lst = lib.sock(b)
     lst.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32768)
-    lst.bind(("0.0.0.0", 0))
+    lst.bind((lib.ANY, 0))
     lst.listen(1)
     c = lib.sock(a)
     c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 32768)
-    lib.bconnect(c, (lib.ADDR_B, lst.getsockname()[1]))
+    lib.bconnect(c, (lib.ADDR_B, lib.sockname(lst)[1]))
     lst.settimeout(10)
     s, _ = lst.accept()
     lib.track(s)
@@ -295,7 +295,7 @@ def recv_unconnected():
 def sendto_connected_ignores_address():
     """sendto() on a connected socket sends to the peer (the address is ignored)."""
     c, s, _ = lib.connected()
-    c.sendto(b"hi", ("10.9.9.9", 1))
+    c.sendto(b"hi", ("fd00:9::9" if lib.V6 else "10.9.9.9", 1))
     assert lib.recv_exact(s, 2) == b"hi"
 
 

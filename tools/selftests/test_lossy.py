@@ -300,8 +300,7 @@ def lost_handshake_ack():
     ACK gets through."""
     a, b = fresh_pair()
     lst, port = lib.listener(b)
-    bare_ack = "match ip protocol %d 0xff match u8 0x%02x 0xff at 33" % (
-        lib.PROTO, ACK)
+    bare_ack = lib.flags_match(ACK, 0xff)
     with lib.tc_filter(b, bare_ack, "drop", "ingress") as st:
         c = lib.sock(a)
         lib.bconnect(c, (lib.ADDR_B, port), timeout=15)
@@ -331,7 +330,7 @@ def echoed_pair():
     c, s, lst = lib.connected(a, b)
     lst.close()
     echo_check(c, s)
-    return a, b, c, s, c.getsockname()[1], s.getsockname()[1]
+    return a, b, c, s, lib.sockname(c)[1], lib.sockname(s)[1]
 
 
 @test()
@@ -390,7 +389,7 @@ def lost_acks_both_sending():
         x.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     n = 4000    # three segments each way
     da, db = lib.payload(n, 1), lib.payload(n, 2)
-    bare_ack = "match ip protocol %d 0xff match u8 0x%02x 0xff at 33" % (lib.PROTO, ACK)
+    bare_ack = lib.flags_match(ACK, 0xff)
     rtx = (rtx_of(a), rtx_of(b))
     # the delay lets both sides' data be in flight at once, so neither
     # carries an ACK of the other's
@@ -487,7 +486,7 @@ def receiver_pauses():
     """The receiver stops reading for 10 s: the sender blocks and probes the window, nothing lost."""
     a, b = fresh_pair()
     c, s, _ = lib.connected(a, b)
-    cport, sport = c.getsockname()[1], s.getsockname()[1]
+    cport, sport = lib.sockname(c)[1], lib.sockname(s)[1]
     n = 8 * MIB
     c.settimeout(60)
     send = lib.in_thread(send_framed, c, n, 5)

@@ -18,6 +18,9 @@ import time
 import lib
 from lib import test
 
+# IPv4 only: not a socket-API file (runner.py reads this)
+FAMILIES = ("v4",)
+
 PAGE = os.sysconf("SC_PAGE_SIZE")
 # low, pressure, high, in pages: 4, 8 and 16 MiB
 POOL = (1024, 2048, 4096)

@@ -14,6 +14,9 @@ import time
 import lib
 from lib import test
 
+# IPv4 only: not a socket-API file (runner.py reads this)
+FAMILIES = ("v4",)
+
 ALIAS = "net-pf-2-proto-253-type-1"
 
 

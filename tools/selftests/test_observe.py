@@ -25,6 +25,9 @@ import xml.etree.ElementTree as ET
 import lib
 from lib import test
 
+# IPv4 only: not a socket-API file (runner.py reads this)
+FAMILIES = ("v4",)
+
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TOOL = os.path.join(REPO, "tools", "mytcp", "mytcp")
 TRACEFS = "/sys/kernel/tracing"

@@ -15,39 +15,16 @@ import time
 import lib
 from lib import test
 
+# IPv4 only: not a socket-API file (runner.py reads this)
+FAMILIES = ("v4",)
+
 IP_MTU_DISCOVER = 10
 IP_MTU = 14
 IP_PMTUDISC_DONT = 0
 PATH_MTU = 1280
-CHUNK = 64 * 1024
 
 
-def send_all_then_eof(s, data):
-    s.sendall(data)
-    s.shutdown(socket.SHUT_WR)
-
-
-def move(src, dst, n, seed, timeout):
-    """Send n bytes from src to dst, then EOF; check them, return seconds."""
-    data = lib.payload(n, seed)
-    src.settimeout(timeout)
-    dst.settimeout(timeout)
-    t = time.monotonic()
-    join = lib.in_thread(send_all_then_eof, src, data)
-    got = bytearray()
-    try:
-        while True:
-            d = dst.recv(CHUNK)
-            if not d:
-                break
-            got += d
-    except socket.timeout:
-        raise AssertionError("stalled: %d of %d bytes arrived in %d s"
-                             % (len(got), n, timeout)) from None
-    join(timeout)
-    assert len(got) == n, "received %d bytes, sent %d" % (len(got), n)
-    assert lib.sha256(got) == lib.sha256(data), "the bytes differ"
-    return time.monotonic() - t
+move = lib.transfer
 
 
 def path_pair(pmtudisc=None):

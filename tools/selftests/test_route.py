@@ -13,6 +13,9 @@ import socket
 import lib
 from lib import test
 
+# IPv4 routing rules and addresses (runner.py reads this)
+FAMILIES = ("v4",)
+
 MARK = 0x64
 TABLE = "100"
 RP_FILTERS = ("all", "vb")

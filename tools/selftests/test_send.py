@@ -55,7 +55,7 @@ def raw_rows(netns):
 
 def row_of(netns, sock):
     """The /proc row of a connected socket (by its local and remote port)."""
-    lport, rport = sock.getsockname()[1], sock.getpeername()[1]
+    lport, rport = lib.sockname(sock)[1], lib.peername(sock)[1]
     for f in raw_rows(netns):
         if int(f[1].split(":")[1], 16) == lport and \
                 int(f[2].split(":")[1], 16) == rport:
@@ -271,13 +271,14 @@ def retransmit_trace_reports_expired_rto():
                 c.connect((lib.ADDR_B, port))
             except BlockingIOError:
                 pass
-            cport = c.getsockname()[1]
+            cport = lib.sockname(c)[1]
 
             def events():
                 with open(os.path.join(inst, "trace")) as f:
                     return [ln for ln in f.read().splitlines()
                             if "mytcp_retransmit:" in ln and
-                            "%s:%d %s:%d " % (lib.ADDR_A, cport, lib.ADDR_B, port) in ln]
+                            "%s %s " % (lib.addrport(lib.ADDR_A, cport),
+                                        lib.addrport(lib.ADDR_B, port)) in ln]
             ev = lib.wait_for(lambda: len(events()) >= 2 and events(), 10,
                               "two SYN retransmissions")
         lib.wait_poll(c, select.POLLOUT, 10)

@@ -75,7 +75,7 @@ def shutdown_unconnected():
     s = lib.sock()
     for how in (socket.SHUT_RD, socket.SHUT_WR, socket.SHUT_RDWR):
         lib.expect_errno(errno.ENOTCONN, s.shutdown, how)
-    s.bind(("127.0.0.1", 0))
+    s.bind((lib.LOOPBACK, 0))
     lib.expect_errno(errno.ENOTCONN, s.shutdown, socket.SHUT_RDWR)
 
 
