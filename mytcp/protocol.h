@@ -748,10 +748,17 @@ void mytcp_done(struct sock *sk);
 void mytcp_reset(struct sock *sk);
 void mytcp_destroy_sock(struct sock *sk);
 int mytcp_init_sock(struct sock *sk);
+
+/* sockopt.c */
+int mytcp_setsockopt(struct sock *sk, int level, int optname,
+		     sockptr_t optval, unsigned int optlen);
+int mytcp_getsockopt(struct sock *sk, int level, int optname,
+		     char __user *optval, int __user *optlen);
 int mytcp_sk_setsockopt(struct sock *sk, int level, int optname,
 			sockptr_t optval, unsigned int optlen);
 int mytcp_sk_getsockopt(struct sock *sk, int level, int optname,
 			char __user *optval, int __user *optlen);
+
 int mytcp_connect_finish(struct sock *sk);
 int mytcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len);
 void mytcp_v6_set_mapped(struct sock *sk);
