@@ -150,8 +150,15 @@ def orphan_fin_wait2_times_out():
         lib.wait_state(a, cport, sport, None, timeout=15)
         lib.diag("orphaned FIN_WAIT2 lasted %.1f s" % (time.monotonic() - t0))
         left = lib.states(b, sport, cport)
-        assert left == [CLOSE_WAIT], "the peer went from CLOSE_WAIT to %s: TCP ends an " \
-            "orphaned FIN_WAIT2 silently (no RST)" % (lib.state_names(left) or "gone")
+        if lib.PROTO == socket.IPPROTO_TCP and not left:
+            # Linux's own race: when the ACK of the FIN finds close() still
+            # holding the socket, the orphan waits on its keepalive timer,
+            # whose expiry (tcp_keepalive_timer) sends a RST; otherwise it
+            # becomes a FIN_WAIT2 timewait socket that ends silently
+            lib.diag("TCP reset the peer: the FIN_WAIT2 timer path")
+            return
+        assert left == [CLOSE_WAIT], "the peer went from CLOSE_WAIT to %s: an " \
+            "orphaned FIN_WAIT2 ends silently (no RST)" % (lib.state_names(left) or "gone")
     finally:
         lib.write_sysctl(knob, old, a)
 
