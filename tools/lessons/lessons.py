@@ -493,7 +493,11 @@ def _old_duplicate_once(out, h, no_tw):
         out.line("  the server sent %r; the program read %r" % (b"NEW DATA", got))
         out.check(got == b"OLD DATA", "the old duplicate became the new "
                   "connection's data")
+        # a clean close, so no orphan outlives the scripted peer
         s2.close()
+        new.expect("FA", seq=1, ack=9)
+        new.send("FA", 9, 2)
+        new.expect("A", seq=2, ack=10)
 
 
 def _in_tun_world(out, fn, *args):
