@@ -66,17 +66,20 @@ suite kunit tools/kunit.sh
 # on a cold machine, which the 45-minute budget cannot spare.
 # The debug guest kernel, and mytcp.ko built for it (run-vm.sh would build
 # both on first use; here a failure is one line, not three).  Under TCG it
-# is 2 to 4 times slower than Debian's: the packet cases run on it (every
-# open, close and TIME_WAIT path, under lockdep and KASAN, in about 2 min);
-# the selftests and the fuzzers on Debian's kernel keep a cold make check
-# inside its time.  MYTCP_VM_KERNEL=debug or stock moves all three.
+# is 2 to 4 times slower than Debian's, so the VM suites are split between
+# the two kernels to keep a cold make check inside its time:
+#   debug kernel: every selftest file once for mytcp (over IPv4, and the
+#                 IPv6-only files over IPv6), the packet cases, the quick
+#                 fuzzers: every path of the module under KASAN and lockdep;
+#   Debian's:     the selftests for TCP (the reference that proves them) and
+#                 for mytcp over IPv6, and the two-kernel runs.
+# MYTCP_VM_KERNEL=debug or stock puts all of them on one kernel.
 debug_suites=${MYTCP_VM_KERNEL:-debug}
 other_suites=${MYTCP_VM_KERNEL:-stock}
-MYTCP_VM_KERNEL=$debug_suites
-if [ "$MYTCP_VM_KERNEL" = debug ]; then
+if [ "$debug_suites" = debug ]; then
 	echo "=== vmkernel: tools/vm/debug-kernel.sh --module"
 	if dk=$(tools/vm/debug-kernel.sh --module) && eval "$dk"; then
-		echo "vm kernel: $DEBUG_KVER ($(tools/vm/debug-kernel.sh --options))"
+		:
 	else
 		echo "check: no debug kernel: the VM suites run on Debian's kernel"
 		fail=$((fail + 1))
@@ -87,15 +90,20 @@ if [ "$MYTCP_VM_KERNEL" = debug ]; then
 fi
 stock_kver=$(find /boot -maxdepth 1 -name 'vmlinuz-*' -printf '%f\n' |
 	sed 's/^vmlinuz-//' | sort -V | tail -n 1)
-[ "$debug_suites" = stock ] ||
-	echo "vm kernel for packet: $DEBUG_KVER ($(tools/vm/debug-kernel.sh --options))"
-[ "$other_suites" = stock ] ||
-	echo "vm kernel for selftest, fuzz: $DEBUG_KVER"
-echo "vm kernel otherwise: $stock_kver (Debian's, panic_on_warn; twokernel always)"
+if [ "$debug_suites" = debug ]; then
+	echo "vm kernel: $DEBUG_KVER ($(tools/vm/debug-kernel.sh --options)):" \
+		"selftest (mytcp), packet, fuzz"
+	echo "vm kernel: $stock_kver (Debian's, panic_on_warn):" \
+		"selftest (tcp, mytcp over IPv6), twokernel"
+else
+	echo "vm kernel: $stock_kver (Debian's, panic_on_warn): every VM suite"
+fi
+MYTCP_VM_KERNEL=$debug_suites suite selftest tools/selftests/vm-selftest.sh \
+	--runs mytcp-v4,mytcp-v6 --once
 MYTCP_VM_KERNEL=$other_suites suite selftest tools/selftests/vm-selftest.sh \
-	--proto both --tcp-v4-only
+	--runs tcp-v4,mytcp-v6
 MYTCP_VM_KERNEL=$debug_suites suite packet tools/packet/vm-packettest.sh
-MYTCP_VM_KERNEL=$other_suites suite fuzz tools/fuzz/vm-fuzz.sh --quick
+MYTCP_VM_KERNEL=$debug_suites suite fuzz tools/fuzz/vm-fuzz.sh --quick
 suite twokernel tools/vm/two-kernels.sh
 
 echo

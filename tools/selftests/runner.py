@@ -4,6 +4,9 @@
 Runs every tools/selftests/test_*.py once per protocol and family as a child
 process: over IPv4, then over IPv6 (tests named "...[v6]"), unless the
 file names its own (FAMILIES = ("v4",)) or --family asks for one.
+--runs names the runs instead (tcp-v4,mytcp-v6: make check splits them
+between two kernels), and --once runs a file once per protocol, in the
+first family of those runs that it supports.
 A child reports "@@ start NAME TIMEOUT" and "@@ ok|fail|skip NAME REASON"
 lines on stdout; anything else it prints becomes a TAP comment.  A test that
 does not finish within its timeout plus a grace period (the in-process
@@ -181,31 +184,53 @@ def main():
     ap.add_argument("--tcp-v4-only", action="store_true",
                     help="TCP, the reference, over IPv4 only (make check's "
                          "budget); mytcp still over both families")
+    ap.add_argument("--runs", type=lambda s: s.split(","), default=None,
+                    metavar="PROTO-FAMILY,...",
+                    help="these runs, in this order, instead of --proto and "
+                         "--family (e.g. tcp-v4,mytcp-v6)")
+    ap.add_argument("--once", action="store_true",
+                    help="each file once per protocol: in the first family "
+                         "of the runs that it runs in (make check's debug "
+                         "kernel: every mytcp file, IPv6-only ones included)")
     ap.add_argument("filter", nargs="?", default="",
                     help="regex matched against FILE.TEST (e.g. 'bind|connect')")
     args = ap.parse_args()
     if os.geteuid() != 0:
         sys.exit("run.sh: must run as root (in the VM: tools/vm/run-vm.sh)")
     # TCP first: it proves the tests; a mytcp crash cannot hide that
-    protos = ["tcp", "mytcp"] if args.proto == "both" else [args.proto]
+    if args.runs:
+        runs = []
+        for spec in args.runs:
+            proto, _, family = spec.partition("-")
+            if proto not in ("tcp", "mytcp") or family not in ("v4", "v6"):
+                ap.error("--runs: '%s' is not PROTO-FAMILY (tcp|mytcp)-(v4|v6)" % spec)
+            runs.append((proto, family))
+    else:
+        protos = ["tcp", "mytcp"] if args.proto == "both" else [args.proto]
+        families = ["v4", "v6"] if args.family == "both" else [args.family]
+        runs = [(p, f) for p in protos for f in families
+                if not (args.tcp_v4_only and p == "tcp" and f == "v6")]
     files = sorted(glob.glob(os.path.join(HERE, "test_*.py")))
-    families = ["v4", "v6"] if args.family == "both" else [args.family]
     r = Runner()
     t0 = time.monotonic()
-    for proto in protos:
-        tp = time.monotonic()
-        for family in families:
-            if args.tcp_v4_only and proto == "tcp" and family == "v6":
+    done = set()
+    tp, last = time.monotonic(), None
+    for proto, family in runs:
+        if last and proto != last:
+            r.emit("# proto %s: %.1f s" % (last, time.monotonic() - tp))
+            tp = time.monotonic()
+        last = proto
+        for path in files:
+            if not runs_in(path, family) or (args.once and (proto, path) in done):
                 continue
-            for path in files:
-                if not runs_in(path, family):
-                    continue
-                tf = time.monotonic()
-                r.run_file(path, proto, args.filter, family)
-                cleanup_netns()
-                r.emit("# %s [%s %s]: %.1f s" % (os.path.basename(path), proto, family,
-                                                 time.monotonic() - tf))
-        r.emit("# proto %s: %.1f s" % (proto, time.monotonic() - tp))
+            done.add((proto, path))
+            tf = time.monotonic()
+            r.run_file(path, proto, args.filter, family)
+            cleanup_netns()
+            r.emit("# %s [%s %s]: %.1f s" % (os.path.basename(path), proto, family,
+                                             time.monotonic() - tf))
+    if last:
+        r.emit("# proto %s: %.1f s" % (last, time.monotonic() - tp))
     for secs, label in sorted(r.slow, reverse=True):
         r.emit("# slow: %s %.1f s" % (label, secs))
     r.emit("# total %.1f s" % (time.monotonic() - t0))

@@ -161,7 +161,9 @@ def over(spec, sizes, bound, connect_first=False):
 
 
 def rate_bound(base, bytes_per_s):
-    return lambda n: base + n / bytes_per_s
+    """The seconds n bytes may take: base plus n at bytes_per_s, times the
+    kernel's slowdown (the debug kernel moves data several times slower)."""
+    return lambda n: (base + n / bytes_per_s) * lib.SLOWDOWN
 
 
 # ------------------------------------------------------------ impaired links
