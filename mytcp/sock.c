@@ -167,14 +167,21 @@ void mytcp_reset(struct sock *sk)
 
 /*
  * sk_write_space: wake a writer blocked on a full send buffer once a third
- * of it is free again (the hysteresis of sk_stream_is_writeable()).
+ * of it is free again (the hysteresis of sk_stream_is_writeable()).  Only
+ * a writer that found the buffer full (sendmsg() waiting, or poll() that
+ * did not report EPOLLOUT) set SOCK_NOSPACE: without it nobody waits for
+ * space, and a wake-up on every ACK would only rouse the reader sleeping
+ * on the same queue.
  */
 static void mytcp_write_space(struct sock *sk)
 {
 	struct socket *sock = sk->sk_socket;
 	struct socket_wq *wq;
 
-	if (!sock || !sk_stream_is_writeable(sk))
+	/* the freed space before NOSPACE is read: pairs with mytcp_poll() */
+	smp_mb();
+	if (!sock || !test_bit(SOCK_NOSPACE, &sock->flags) ||
+	    !sk_stream_is_writeable(sk))
 		return;
 	clear_bit(SOCK_NOSPACE, &sock->flags);
 	rcu_read_lock();
