@@ -420,21 +420,36 @@ def run_flows(req):
 def flows_summary(j):
     """The figures of one flows.c run: total rate, per-protocol rates, Jain's
     index over all flows and per protocol, shares.  A failed flow counts
-    with what it moved (usually 0): it is part of the unfairness."""
-    secs = j["seconds"]
+    with what it moved (usually 0): it is part of the unfairness.
+
+    Bidir: every byte of both directions, over the time until the last
+    arrived.  Sink (the flow rows): what each flow had acknowledged at
+    the deadline, over the sending time: while all flows compete.  The
+    queues drained after it (mytcp's default send buffer is larger than
+    TCP's autotuned one) would otherwise count as one protocol's share
+    gained once the other's flows had finished."""
+    bidir = j["mode"] == "bidir"
+    secs = j["seconds"] if bidir else j["window"]
     names = {p: n for n, p in PROTOS}
     per = {}
     moved = 0
     errors = [f["error"] for f in j["flows"] if "error" in f]
     for f in j["flows"]:
-        b = f["delivered"] + f["received"]
-        moved += b
-        rate = b * 8 / f["seconds"] / 1e6 if f["seconds"] > 0 else 0.0
+        moved += f["delivered"] + f["received"]
+        if bidir:
+            b = f["delivered"] + f["received"]
+            rate = b * 8 / f["seconds"] / 1e6 if f["seconds"] > 0 else 0.0
+        else:
+            # less the 8-octet header (and SYN, FIN)
+            b = max(f["acked_by_deadline"] - 10, 0)
+            rate = b * 8 / secs / 1e6
         per.setdefault(names.get(f["proto"], str(f["proto"])), []).append(
             (rate, b, f["retrans"]))
-    r = {"bytes_moved": moved, "seconds": secs, "flows": len(j["flows"]),
+    counted = sum(x[1] for v in per.values() for x in v)
+    r = {"bytes_moved": moved, "seconds": j["seconds"], "window": secs,
+         "flows": len(j["flows"]),
          "cpu_user": j["cpu_user"], "cpu_sys": j["cpu_sys"],
-         "value": moved * 8 / secs / 1e6 if secs > 0 and moved else None,
+         "value": counted * 8 / secs / 1e6 if secs > 0 and counted else None,
          "jain": fairness.jain([x[0] for v in per.values() for x in v]),
          "retrans": sum(x[2] for v in per.values() for x in v),
          "by_proto": {n: {"mbit": sum(x[1] for x in v) * 8 / secs / 1e6

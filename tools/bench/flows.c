@@ -26,6 +26,11 @@
  * CHUNK-sized writes; when it has read the client's EOF it sends its
  * count as an 8-octet trailer and shuts down: the client finds the
  * trailer because everything before it is a whole number of CHUNKs.
+ *
+ * At the deadline the main thread also reads every flow's bytes_acked
+ * (MYTCP_INFO, TCP_INFO): what each flow got through while all of them
+ * were sending.  The counts at the end include each sender's queue
+ * drained after the deadline, when the flows no longer compete.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -271,6 +276,7 @@ struct flow {
 	uint64_t sent;		/* octets we wrote */
 	uint64_t delivered;	/* octets the server says it read */
 	uint64_t received;	/* bidir: data octets we read */
+	uint64_t acked;		/* octets acknowledged by the deadline */
 	unsigned int retrans;	/* this connection's retransmitted segments */
 	const char *err;
 	int err_no;
@@ -280,6 +286,8 @@ static struct sockaddr_in server;
 static int mode;
 static double seconds;
 static pthread_barrier_t all_connected;
+/* held while a flow closes its fd and while the deadline snapshot reads */
+static pthread_mutex_t fd_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void flow_fail(struct flow *f, const char *what)
 {
@@ -287,6 +295,22 @@ static void flow_fail(struct flow *f, const char *what)
 		f->err = what;
 		f->err_no = errno;
 	}
+}
+
+/* octets the peer acknowledged: mytcp_info.bytes_acked, tcpi_bytes_acked */
+static uint64_t bytes_acked(int fd, int proto)
+{
+	unsigned char b[256] = { 0 };
+	socklen_t len = sizeof(b);
+	uint64_t v;
+	int off = proto == IPPROTO_MYTCP ? 64 : 120;
+
+	if (getsockopt(fd, proto == IPPROTO_MYTCP ? IPPROTO_MYTCP : IPPROTO_TCP,
+		       proto == IPPROTO_MYTCP ? MYTCP_INFO : TCP_INFO, b, &len) ||
+	    len < (socklen_t)(off + sizeof(v)))
+		return 0;
+	memcpy(&v, b + off, sizeof(v));
+	return v;
 }
 
 static unsigned int retransmits(int fd, int proto)
@@ -404,8 +428,11 @@ static void *flow_main(void *arg)
 	f->end = now();
 	f->retrans = retransmits(f->fd, f->proto);
 out:
+	pthread_mutex_lock(&fd_lock);
 	if (f->fd >= 0)
 		close(f->fd);
+	f->fd = -1;
+	pthread_mutex_unlock(&fd_lock);
 	return NULL;
 }
 
@@ -447,7 +474,7 @@ static int run_client(const char *host, int port, const char *mode_name,
 	}
 	/* a hung run ends here rather than in the caller's deadline */
 	alarm((unsigned int)(seconds * 2) + 3 * SOCK_TIMEOUT_S + 10);
-	pthread_barrier_init(&all_connected, NULL, n);
+	pthread_barrier_init(&all_connected, NULL, n + 1);
 	for (i = 0; i < n; i++) {
 		if (pthread_create(&th[i], NULL, flow_main, &flows[i])) {
 			fprintf(stderr, "flows: pthread_create failed\n");
@@ -455,6 +482,23 @@ static int run_client(const char *host, int port, const char *mode_name,
 			return 1;
 		}
 		started++;
+	}
+	pthread_barrier_wait(&all_connected);
+	{
+		double end = now() + seconds, left;
+		struct timespec ts;
+
+		while ((left = end - now()) > 0) {
+			ts.tv_sec = (time_t)left;
+			ts.tv_nsec = (long)((left - ts.tv_sec) * 1e9);
+			nanosleep(&ts, NULL);
+		}
+		pthread_mutex_lock(&fd_lock);
+		for (i = 0; i < n; i++)
+			if (flows[i].fd >= 0)
+				flows[i].acked = bytes_acked(flows[i].fd,
+							     flows[i].proto);
+		pthread_mutex_unlock(&fd_lock);
 	}
 	for (i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
@@ -465,18 +509,22 @@ static int run_client(const char *host, int port, const char *mode_name,
 			t1 = flows[i].end;
 	}
 	getrusage(RUSAGE_SELF, &ru);
-	printf("{\"mode\": \"%s\", \"seconds\": %.6f, \"cpu_user\": %.3f, "
-	       "\"cpu_sys\": %.3f, \"flows\": [", mode_name, t1 > t0 ? t1 - t0 : 0,
+	printf("{\"mode\": \"%s\", \"window\": %.6f, \"seconds\": %.6f, "
+	       "\"cpu_user\": %.3f, "
+	       "\"cpu_sys\": %.3f, \"flows\": [", mode_name, seconds,
+	       t1 > t0 ? t1 - t0 : 0,
 	       ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
 	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
 	for (i = 0; i < n; i++) {
 		struct flow *f = &flows[i];
 
 		printf("%s\n {\"proto\": %d, \"sent\": %llu, \"delivered\": %llu, "
-		       "\"received\": %llu, \"seconds\": %.6f, \"retrans\": %u",
+		       "\"received\": %llu, \"acked_by_deadline\": %llu, "
+		       "\"seconds\": %.6f, \"retrans\": %u",
 		       i ? "," : "", f->proto, (unsigned long long)f->sent,
 		       (unsigned long long)f->delivered,
 		       (unsigned long long)f->received,
+		       (unsigned long long)f->acked,
 		       f->end > f->start ? f->end - f->start : 0, f->retrans);
 		if (f->err)
 			printf(", \"error\": \"%s: %s\"", f->err,
