@@ -8,6 +8,8 @@
 #
 #   build     the module with W=1 (a warning is a failure), and the tool
 #   mytcpize  the preload library on the host, without the module
+#   benchunit the bench's pure functions (Jain's index), Python unittest
+#             on the host, under a second
 #   style     checkpatch --strict on the module, the uapi header, the tests
 #   kunit     the KUnit suites in UML (tools/kunit.sh)
 #   selftest  the selftests in a QEMU VM, each for mytcp and for TCP, over
@@ -59,6 +61,7 @@ tools/deps.sh build kunit vm debugkernel || { echo "0 passed, 1 failed"; exit 1;
 
 suite build tools/build-check.sh
 suite mytcpize make -s -C tools/mytcpize check
+suite benchunit python3 tools/bench/test_fairness.py
 suite style tools/checkstyle.sh
 suite kunit tools/kunit.sh
 # The KUnit suites under KASAN (make kunit-debug) are left to the debug

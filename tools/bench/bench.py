@@ -4,7 +4,7 @@
 
 Usage (as root, in a VM with mytcp loaded; tools/bench/vm-bench.sh does it):
     bench.py [--json FILE] [--reps N] [--duration S] [--netem-duration S]
-             [--cpu N] [--rows NAME,...]
+             [--cpu N] [--rows NAME,...] [--quick] [--flows PATH]
     bench.py --table FILE          print the table of a --json FILE
 
 Every row runs the same Python code for both protocols, the only difference
@@ -28,6 +28,23 @@ Rows:
   rr           1-byte request/response ping-pong, TCP_NODELAY both ends,
                over loopback
   crr          connect, 1-byte request, 1-byte response, close, over loopback
+  loss0.1-rtt20, loss1-rtt20, loss0.1-rtt100, loss1-rtt100
+               bulk over veth + netem, 0.1% or 1% loss each way, 20 or
+               100 ms RTT, GSO off, SO_SNDBUF = SO_RCVBUF = 512 KiB on both
+               ends, long enough runs to leave slow start
+  bidir        both ends send and read at once on one connection, clean
+               veth (the figure: both directions together)
+  bidir-netem  the same over the 20 ms, 1% loss link
+  flows64      64 flows of one protocol through a 20 Mbit/s netem
+               bottleneck (20 ms RTT): total rate; Jain's index per run
+  flows-mixed  32 mytcp + 32 TCP flows at once through that bottleneck:
+               each protocol's rate (ratio 1.0 = an even split), Jain's
+               index over all 64
+The last four run tools/bench/flows (flows.c, --flows PATH) as their data
+path, not Python.  For every run the guest's CPU time (all CPUs, from
+/proc/stat: user, system, irq and softirq) per MB moved is recorded, and
+mytcp's retransmissions split by cause from its mytcp_retransmit
+tracepoint (fast or timeout: /proc/net/mytcp_stat has no such split).
 
 This only measures: a run that fails or hangs gives no figure and a note, it
 never fails the bench.  Every socket has a timeout, every process runs under
@@ -44,6 +61,8 @@ import sys
 import threading
 import time
 
+import fairness
+
 IPPROTO_MYTCP = 253
 MYTCP_INFO = 200
 PROTOS = (("mytcp", IPPROTO_MYTCP), ("tcp", socket.IPPROTO_TCP))
@@ -53,27 +72,94 @@ SEND_CHUNK = 256 << 10          # bytes per sendall(): the deadline is
 RECV_CHUNK = 1 << 20            # bytes per recv_into()
 MAX_FAILS = 2                   # failed runs before a row gives up a protocol
 SOCK_TIMEOUT = 10.0             # seconds, on every socket
-PORTS = {"bulk": 5001, "rr": 5002, "crr": 5003}
+PORTS = {"bulk": 5001, "rr": 5002, "crr": 5003, "bulkbuf": 5004}
+FLOWS_PORT = 5005               # tools/bench/flows server, both protocols
+# the long-RTT rows: the same fixed buffers for both protocols (the kernel
+# doubles the value), so neither is limited by its autotuning or lack of it
+BENCH_BUF = 512 << 10
+FLOWS = 64                      # flows in flows64 (half each in flows-mixed)
 
-NET_CLEAN = ("10.77.1.1", "10.77.1.2")
-NET_LOSSY = ("10.77.2.1", "10.77.2.2")
 NETEM = "delay 10ms loss 1% limit 10000"
+BOTTLENECK = "delay 10ms rate 20mbit limit 1000"
+# veth pairs between namespaces A and B: device prefix, third octet of
+# 10.77.X.0/24, netem on A's end, netem on B's end (None: no qdisc).
+# Every pair with netem has GSO off (see Net.up).
+LINKS = (
+    ("mbc", 1, None, None),
+    ("mbl", 2, NETEM, NETEM),
+    ("mb3", 3, "delay 10ms loss 0.1% limit 10000",
+     "delay 10ms loss 0.1% limit 10000"),
+    ("mb4", 4, "delay 50ms loss 0.1% limit 10000",
+     "delay 50ms loss 0.1% limit 10000"),
+    ("mb5", 5, "delay 50ms loss 1% limit 10000",
+     "delay 50ms loss 1% limit 10000"),
+    # the bottleneck: A (the senders) to B at 20 Mbit/s, a 1000-packet
+    # queue; ACKs back without a rate limit
+    ("mbf", 6, BOTTLENECK, "delay 10ms limit 1000"),
+)
+
+
+def peer(x):
+    return "10.77.%d.2" % x
+
+
+NET_CLEAN = ("10.77.1.1", peer(1))
+NET_LOSSY = ("10.77.2.1", peer(2))
 
 # name, kind, where the client runs ("lo": root namespace, "ns": namespace
-# A), server address, unit, description[, the sender's TCP_CONGESTION]
+# A), server address, unit, description, and options: cc (the sender's
+# TCP_CONGESTION), dur (seconds, or "short"/"netem" for --duration and
+# --netem-duration), reps (default --reps), buf (BENCH_BUF on both ends),
+# spec (flows: what to open, "P" is the protocol of the run)
+def row(name, kind, where, host, unit, desc, **kw):
+    r = {"name": name, "kind": kind, "where": where, "host": host,
+         "unit": unit, "desc": desc, "cc": None, "dur": "short",
+         "reps": None, "buf": False, "spec": None}
+    r.update(kw)
+    return r
+
+
 ROWS = (
-    ("loopback", "bulk", "lo", "127.0.0.1", "Mbit/s",
-     "bulk throughput, loopback"),
-    ("veth", "bulk", "ns", NET_CLEAN[1], "Mbit/s",
-     "bulk throughput, veth between namespaces"),
-    ("veth-netem", "bulk", "ns", NET_LOSSY[1], "Mbit/s",
-     "bulk throughput, veth + netem 20 ms RTT, 1% loss"),
-    ("veth-netem-cubic", "bulk", "ns", NET_LOSSY[1], "Mbit/s",
-     "the same, both senders on CUBIC", "cubic"),
-    ("rr", "rr", "lo", "127.0.0.1", "trans/s",
-     "1-byte request/response, TCP_NODELAY, loopback"),
-    ("crr", "crr", "lo", "127.0.0.1", "conn/s",
-     "connect/request/response/close, loopback"),
+    row("loopback", "bulk", "lo", "127.0.0.1", "Mbit/s",
+        "bulk throughput, loopback"),
+    row("veth", "bulk", "ns", NET_CLEAN[1], "Mbit/s",
+        "bulk throughput, veth between namespaces"),
+    row("veth-netem", "bulk", "ns", NET_LOSSY[1], "Mbit/s",
+        "bulk throughput, veth + netem 20 ms RTT, 1% loss", dur="netem"),
+    row("veth-netem-cubic", "bulk", "ns", NET_LOSSY[1], "Mbit/s",
+        "the same, both senders on CUBIC", cc="cubic", dur="netem"),
+    row("rr", "rr", "lo", "127.0.0.1", "trans/s",
+        "1-byte request/response, TCP_NODELAY, loopback"),
+    row("crr", "crr", "lo", "127.0.0.1", "conn/s",
+        "connect/request/response/close, loopback"),
+    # long enough to leave slow start and see several loss epochs: at
+    # 0.1% and 100 ms a Reno window of ~40 segments loses one packet
+    # every ~25 round trips, 2.5 s
+    row("loss0.1-rtt20", "bulk", "ns", peer(3), "Mbit/s",
+        "bulk, netem 20 ms RTT, 0.1% loss, 512 KiB buffers",
+        dur=6, reps=3, buf=True),
+    row("loss1-rtt20", "bulk", "ns", peer(2), "Mbit/s",
+        "bulk, netem 20 ms RTT, 1% loss, 512 KiB buffers",
+        dur=6, reps=3, buf=True),
+    row("loss0.1-rtt100", "bulk", "ns", peer(4), "Mbit/s",
+        "bulk, netem 100 ms RTT, 0.1% loss, 512 KiB buffers",
+        dur=10, reps=3, buf=True),
+    row("loss1-rtt100", "bulk", "ns", peer(5), "Mbit/s",
+        "bulk, netem 100 ms RTT, 1% loss, 512 KiB buffers",
+        dur=10, reps=3, buf=True),
+    row("bidir", "bidir", "ns", peer(1), "Mbit/s",
+        "both directions at once on one connection, veth (sum)",
+        dur=3, reps=3, spec="P:1"),
+    row("bidir-netem", "bidir", "ns", peer(2), "Mbit/s",
+        "both directions at once, netem 20 ms RTT, 1% loss (sum)",
+        dur=6, reps=3, spec="P:1"),
+    row("flows64", "flows", "ns", peer(6), "Mbit/s",
+        "64 flows of one protocol, 20 Mbit/s bottleneck, 20 ms RTT",
+        dur=8, reps=2, spec="P:%d" % FLOWS),
+    row("flows-mixed", "mixed", "ns", peer(6), "Mbit/s",
+        "32 mytcp + 32 TCP flows at once through that bottleneck",
+        dur=8, reps=2, spec="%d:%d,%d:%d" % (
+            IPPROTO_MYTCP, FLOWS // 2, socket.IPPROTO_TCP, FLOWS // 2)),
 )
 
 
@@ -100,6 +186,11 @@ def sock_info(s, proto):
                 "mss": mss}
     except OSError as e:
         return {"error": str(e)}
+
+
+def set_bufs(s):
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, BENCH_BUF)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, BENCH_BUF)
 
 
 def new_socket(proto):
@@ -142,6 +233,9 @@ def handle(conn, proto, fn, name):
 def listener(proto, kind):
     ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM, proto)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if kind == "bulkbuf":
+        # before listen(): the window scale is chosen at the handshake
+        set_bufs(ls)
     ls.bind(("0.0.0.0", PORTS[kind]))
     ls.listen(128)
     return ls
@@ -168,7 +262,7 @@ def accept_loop(ls, proto, kind):
             except OSError as e:
                 log("server crr/%s: %s" % (proto, e))
             continue
-        fn = serve_bulk if kind == "bulk" else serve_rr
+        fn = serve_bulk if kind.startswith("bulk") else serve_rr
         threading.Thread(target=handle, args=(conn, proto, fn, kind),
                          daemon=True).start()
 
@@ -186,16 +280,19 @@ def run_server():
 
 # ------------------------------------------------------------------ client
 
-def client_bulk(proto, host, duration, cc=None):
+def client_bulk(proto, host, duration, cc=None, buf=False):
     with new_socket(proto) as s:
         if cc:
             s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION,
                          cc.encode())
-        return bulk(s, proto, host, duration)
+        if buf:
+            set_bufs(s)
+        return bulk(s, proto, host, duration,
+                    PORTS["bulkbuf" if buf else "bulk"])
 
 
-def bulk(s, proto, host, duration):
-    s.connect((host, PORTS["bulk"]))
+def bulk(s, proto, host, duration, port):
+    s.connect((host, port))
     data = memoryview(bytes(SEND_CHUNK))
     sent = 0
     t0 = time.monotonic()
@@ -273,11 +370,11 @@ def client_crr(proto, host, duration):
 CLIENTS = {"bulk": client_bulk, "rr": client_rr, "crr": client_crr}
 
 
-def run_client(kind, proto, host, duration, cc=None):
+def run_client(kind, proto, host, duration, cc=None, buf=False):
     c0 = os.times()
     try:
-        if cc:
-            r = CLIENTS[kind](proto, host, duration, cc)
+        if kind == "bulk":
+            r = client_bulk(proto, host, duration, cc, buf)
         else:
             r = CLIENTS[kind](proto, host, duration)
     except OSError as e:
@@ -296,10 +393,81 @@ def run_worker():
         req = json.loads(line)
         if req["kind"] == "pipe":
             r = pipe_pingpong(req["duration"], req["cross"])
+        elif req["kind"] in ("bidir", "flows", "mixed"):
+            r = run_flows(req)
         else:
             r = run_client(req["kind"], req["proto"], req["host"],
-                           req["duration"], req.get("cc"))
+                           req["duration"], req.get("cc"), req.get("buf"))
         print(json.dumps(r), flush=True)
+
+
+def run_flows(req):
+    """Run the C client (flows.c) with @req's spec, summarise its flows."""
+    spec = req["spec"].replace("P", str(req["proto"]))
+    cmd = [req["bin"], "client", req["host"], str(FLOWS_PORT),
+           str(req["duration"]), "bidir" if req["kind"] == "bidir" else "sink",
+           spec]
+    try:
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, timeout=req["duration"] * 2 + 60)
+        j = json.loads(p.stdout)
+    except (OSError, ValueError, subprocess.TimeoutExpired) as e:
+        return {"value": None, "error": "flows: %s: %s" % (
+            type(e).__name__, e)}
+    return flows_summary(j)
+
+
+def flows_summary(j):
+    """The figures of one flows.c run: total rate, per-protocol rates, Jain's
+    index over all flows and per protocol, shares.  A failed flow counts
+    with what it moved (usually 0): it is part of the unfairness.
+
+    Bidir: every byte of both directions, over the time until the last
+    arrived.  Sink (the flow rows): what each flow had acknowledged at
+    the deadline, over the sending time: while all flows compete.  The
+    queues drained after it (mytcp's default send buffer is larger than
+    TCP's autotuned one) would otherwise count as one protocol's share
+    gained once the other's flows had finished."""
+    bidir = j["mode"] == "bidir"
+    secs = j["seconds"] if bidir else j["window"]
+    names = {p: n for n, p in PROTOS}
+    per = {}
+    moved = 0
+    errors = [f["error"] for f in j["flows"] if "error" in f]
+    for f in j["flows"]:
+        moved += f["delivered"] + f["received"]
+        if bidir:
+            b = f["delivered"] + f["received"]
+            rate = b * 8 / f["seconds"] / 1e6 if f["seconds"] > 0 else 0.0
+        else:
+            # less the 8-octet header (and SYN, FIN)
+            b = max(f["acked_by_deadline"] - 10, 0)
+            rate = b * 8 / secs / 1e6
+        per.setdefault(names.get(f["proto"], str(f["proto"])), []).append(
+            (rate, b, f["retrans"]))
+    counted = sum(x[1] for v in per.values() for x in v)
+    r = {"bytes_moved": moved, "seconds": j["seconds"], "window": secs,
+         "flows": len(j["flows"]),
+         "cpu_user": j["cpu_user"], "cpu_sys": j["cpu_sys"],
+         "value": counted * 8 / secs / 1e6 if secs > 0 and counted else None,
+         "jain": fairness.jain([x[0] for v in per.values() for x in v]),
+         "retrans": sum(x[2] for v in per.values() for x in v),
+         "by_proto": {n: {"mbit": sum(x[1] for x in v) * 8 / secs / 1e6
+                          if secs > 0 else None,
+                          "jain": fairness.jain([x[0] for x in v]),
+                          "flows": len(v)} for n, v in per.items()},
+         "share": fairness.shares({n: [x[1] for x in v]
+                                   for n, v in per.items()})}
+    if j["mode"] == "bidir":
+        r["up_bytes"] = sum(f["delivered"] for f in j["flows"])
+        r["down_bytes"] = sum(f["received"] for f in j["flows"])
+    if errors:
+        r["note"] = "%d of %d flows failed (%s)" % (len(errors),
+                                                    len(j["flows"]),
+                                                    errors[0])
+        if r["value"] is None:
+            r["error"] = r.pop("note")
+    return r
 
 
 def pipe_pingpong(duration, cross):
@@ -352,7 +520,7 @@ def sh(*cmd, check=True):
 
 
 class Net:
-    """Namespaces A and B, a clean and a lossy veth pair between them."""
+    """Namespaces A and B and the veth pairs of LINKS between them."""
 
     def __init__(self):
         tag = str(os.getpid())
@@ -363,21 +531,25 @@ class Net:
         for ns in (self.a, self.b):
             sh("ip", "netns", "add", ns)
             sh("ip", "-n", ns, "link", "set", "lo", "up")
-        for dev, (ipa, ipb) in (("mbc", NET_CLEAN), ("mbl", NET_LOSSY)):
+        for dev, x, qa, qb in LINKS:
+            ipa, ipb = "10.77.%d.1" % x, peer(x)
             sh("ip", "link", "add", dev + "0", "netns", self.a, "type",
                "veth", "peer", "name", dev + "1", "netns", self.b)
             sh("ip", "-n", self.a, "addr", "add", ipa + "/24", "dev",
                dev + "0")
             sh("ip", "-n", self.b, "addr", "add", ipb + "/24", "dev",
                dev + "1")
-            for ns, d in ((self.a, dev + "0"), (self.b, dev + "1")):
+            for ns, d, q in ((self.a, dev + "0", qa), (self.b, dev + "1", qb)):
                 sh("ip", "-n", ns, "link", "set", d, "up")
-        # netem drops whole skbs: without GSO, 1% is 1% of wire packets for
-        # both protocols (TCP would otherwise lose 64 KiB bursts at once)
-        for ns, d in ((self.a, "mbl0"), (self.b, "mbl1")):
-            sh("ip", "-n", ns, "link", "set", d, "gso_max_segs", "1")
-            sh("ip", "netns", "exec", ns, "tc", "qdisc", "add", "dev", d,
-               "root", "netem", *NETEM.split())
+                if not q:
+                    continue
+                # netem drops (and rate-limits) whole skbs: without GSO,
+                # 1% is 1% of wire packets for both protocols (TCP would
+                # otherwise lose 64 KiB bursts at once), and the
+                # bottleneck queues packets, not 64 KiB trains
+                sh("ip", "-n", ns, "link", "set", d, "gso_max_segs", "1")
+                sh("ip", "netns", "exec", ns, "tc", "qdisc", "add", "dev", d,
+                   "root", "netem", *q.split())
 
     def down(self):
         for ns in (self.a, self.b):
@@ -394,10 +566,11 @@ class Runner:
         self.procs = []
         self.workers = {}
 
-    def start(self, ns, mode):
+    def start(self, ns, mode, argv=None):
+        """Start a helper: this script in @mode, or the program @argv."""
         pre = ["ip", "netns", "exec", ns] if ns else []
-        cmd = pre + ["timeout", "-k", "5", str(int(self.budget)),
-                     sys.executable, "-S", os.path.abspath(__file__), mode]
+        cmd = pre + ["timeout", "-k", "5", str(int(self.budget))] + (
+            argv or [sys.executable, "-S", os.path.abspath(__file__), mode])
         p = subprocess.Popen(cmd, stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, text=True,
                              start_new_session=True)
@@ -480,9 +653,84 @@ def counters(pid):
             if k in ("InSegs", "OutSegs", "RetransSegs", "InErrs", "OutRsts",
                      "AttemptFails", "EstabResets"):
                 c["tcp." + k] = int(v)
+        with open("/proc/%d/net/netstat" % pid) as f:
+            ext = [line.split()[1:] for line in f
+                   if line.startswith("TcpExt:")]
+        for k, v in zip(*ext):
+            if k in TCP_EXT:
+                c["tcp." + k] = int(v)
     except (OSError, ValueError):
         pass
     return c
+
+
+# TCP's loss-recovery counters (TcpExt in /proc/net/netstat)
+TCP_EXT = ("TCPTimeouts", "TCPFastRetrans", "TCPLossProbes",
+           "TCPSlowStartRetrans", "TCPLostRetransmit", "TCPSackRecovery",
+           "TCPRenoRecovery")
+
+
+def proc_stat():
+    """CPU time of the whole guest, all CPUs, in seconds: busy (user, nice,
+    system, irq, softirq) and softirq alone, from /proc/stat."""
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:8]]
+    except (OSError, ValueError):
+        return 0.0, 0.0
+    hz = os.sysconf("SC_CLK_TCK")
+    return (v[0] + v[1] + v[2] + v[5] + v[6]) / hz, v[6] / hz
+
+
+class Trace:
+    """mytcp's retransmissions by cause, from its mytcp_retransmit
+    tracepoint in a tracefs instance of our own ("fast": three duplicate
+    ACKs; "timeout": the retransmission timer, and the go-back-N resends
+    after it).  /proc/net/mytcp_stat counts RetransSegs only."""
+
+    ROOT = "/sys/kernel/tracing/instances/mytcp-bench-%d" % os.getpid()
+
+    def __init__(self):
+        self.ok = False
+        try:
+            os.mkdir(self.ROOT)
+            self._write("buffer_size_kb", "4096")
+            self._write("events/mytcp/mytcp_retransmit/enable", "1")
+            self.ok = True
+        except OSError as e:
+            log("bench: no mytcp_retransmit tracepoint (%s): no split of "
+                "retransmissions by cause" % e)
+
+    def _write(self, name, v):
+        with open(os.path.join(self.ROOT, name), "w") as f:
+            f.write(v)
+
+    def clear(self):
+        if self.ok:
+            self._write("trace", "")
+
+    def counts(self):
+        """{"mytcp.trace.fast": n, "mytcp.trace.timeout": n} since clear()."""
+        c = {}
+        if not self.ok:
+            return c
+        with open(os.path.join(self.ROOT, "trace")) as f:
+            for line in f:
+                i = line.find(" why=")
+                if i < 0 or "mytcp_retransmit" not in line:
+                    continue
+                why = line[i + 5:].split(None, 1)[0]
+                c["mytcp.trace." + why] = c.get("mytcp.trace." + why, 0) + 1
+        return c
+
+    def close(self):
+        if not self.ok:
+            return
+        try:
+            self._write("events/mytcp/mytcp_retransmit/enable", "0")
+            os.rmdir(self.ROOT)
+        except OSError:
+            pass
 
 
 def read_first(path):
@@ -536,6 +784,15 @@ def fmt(v):
     return "%.1f" % v if v >= 10 else "%.2f" % v
 
 
+def fmtn(v):
+    """A count (a median may end in .5)."""
+    return "n/a" if v is None else "%g" % v
+
+
+def fmt2(v):
+    return "n/a" if v is None else "%.2f" % v
+
+
 def table(res):
     lines = ["%-16s %10s %10s  %-8s %6s  %s" % (
         "row", "mytcp", "tcp", "unit", "ratio", "pairs: median (min-max)")]
@@ -551,19 +808,67 @@ def table(res):
         for name, _ in PROTOS:
             for i, r in enumerate(row["runs"][name]):
                 why = r.get("error") or r.get("note")
-                if why:
+                if why and not (row.get("kind") == "mixed" and name == "tcp"):
                     notes.append("%s, %s run %d: %s" % (row["row"], name,
                                                         i + 1, why))
-    lines.append("median of %d runs each, alternating mytcp/tcp; ratio = "
-                 "mytcp/tcp of the medians, higher is better" % res["reps"])
+    reps = sorted({len(r["runs"]["mytcp"]) for r in res["rows"]})
+    lines.append("median of %s runs each, alternating mytcp/tcp; ratio = "
+                 "mytcp/tcp of the medians, higher is better" % (
+                     "/".join(str(n) for n in reps) or res["reps"]))
     lines.append("pairs: each mytcp run over the tcp run right after it; "
-                 "their spread is the noise")
+                 "their spread is the noise (flows-mixed: both in one run)")
     cal = res.get("calibration", {})
     if cal:
         lines.append("pipe ping-pong between two processes (no network): "
                      "%s/s on one CPU, %s/s across CPUs" % (
                          fmt(cal.get("pipe_same_cpu")),
                          fmt(cal.get("pipe_any_cpu"))))
+    cpu_rows = [r for r in res["rows"] if r.get("cpu_ms_per_mb")]
+    if cpu_rows:
+        lines.append("")
+        lines.append("guest CPU per MB moved, ms (all CPUs: user, system, "
+                     "irq, softirq; median; lower is better)")
+        lines.append("%-16s %8s %8s %6s   %s" % (
+            "row", "mytcp", "tcp", "m/t", "softirq part: mytcp tcp"))
+        for r in cpu_rows:
+            c, s = r["cpu_ms_per_mb"], r.get("softirq_part", {})
+            lines.append("%-16s %8s %8s %6s   %s %s" % (
+                r["row"], fmt(c.get("mytcp")), fmt(c.get("tcp")),
+                fmt2(c["mytcp"] / c["tcp"]) if c.get("mytcp") and
+                c.get("tcp") else "n/a",
+                fmt2(s.get("mytcp")), fmt2(s.get("tcp"))))
+    loss_rows = [r for r in res["rows"] if r.get("loss")]
+    if loss_rows:
+        lines.append("")
+        lines.append("retransmissions per run, median (both ends): mytcp "
+                     "RetransSegs, of them fast / by timeout (tracepoint); "
+                     "TCP RetransSegs, TCPFastRetrans, TCPTimeouts, "
+                     "TCPLossProbes")
+        lines.append("%-16s %22s   %s" % ("row", "mytcp: retr fast tmo",
+                                          "tcp: retr fast tmo tlp"))
+        for r in loss_rows:
+            m, t = r["loss"].get("mytcp", {}), r["loss"].get("tcp", {})
+            lines.append("%-16s %10s %5s %5s   %9s %5s %4s %4s" % (
+                r["row"], fmtn(m.get("RetransSegs")), fmtn(m.get("fast")),
+                fmtn(m.get("timeout")), fmtn(t.get("RetransSegs")),
+                fmtn(t.get("TCPFastRetrans")), fmtn(t.get("TCPTimeouts")),
+                fmtn(t.get("TCPLossProbes"))))
+    fair = [r for r in res["rows"] if r.get("fairness")]
+    if fair:
+        lines.append("")
+        lines.append("fairness: Jain's index over the flows (1.0: all equal; "
+                     "1/n: one flow has it all), median of the runs")
+        for r in fair:
+            f = r["fairness"]
+            if r.get("kind") == "mixed":
+                lines.append("%-16s all %d: %s; mytcp's %s, tcp's %s; "
+                             "mytcp's share of the bytes %s" % (
+                                 r["row"], FLOWS, fmt2(f.get("all")),
+                                 fmt2(f.get("mytcp")), fmt2(f.get("tcp")),
+                                 fmt2(f.get("share_mytcp"))))
+            else:
+                lines.append("%-16s mytcp %s, tcp %s" % (
+                    r["row"], fmt2(f.get("mytcp")), fmt2(f.get("tcp"))))
     if notes:
         lines.append("notes:")
         lines += ["  " + n for n in notes]
@@ -585,31 +890,123 @@ def delta(before, after):
             if after[k] != before.get(k, 0)}
 
 
+def loss_counts(r):
+    """A run's retransmission counters, both ends summed."""
+    c = {}
+    for side, d in r.get("counters", {}).items():
+        if side == "softnet":
+            continue
+        for k, v in d.items():
+            c[k] = c.get(k, 0) + v
+    return {"mytcp": {"RetransSegs": c.get("mytcp.RetransSegs", 0),
+                      "fast": c.get("mytcp.trace.fast", 0),
+                      "timeout": c.get("mytcp.trace.timeout", 0)},
+            "tcp": {k: c.get("tcp." + k, 0) for k in
+                    ("RetransSegs", "TCPFastRetrans", "TCPTimeouts",
+                     "TCPLossProbes")}}
+
+
+def summarise(row, runs, kind):
+    """Medians of the side figures: CPU per MB, retransmissions, Jain."""
+    ok = {n: [r for r in runs[n] if r["value"] is not None] for n, _ in PROTOS}
+    if kind != "rr" and kind != "crr":
+        row["cpu_ms_per_mb"] = {n: median([r["cpu_ms_per_mb"] for r in ok[n]
+                                           if r.get("cpu_ms_per_mb")])
+                                for n, _ in PROTOS}
+        row["softirq_part"] = {n: median([r["guest_softirq"] / r["guest_cpu"]
+                                          for r in ok[n]
+                                          if r.get("guest_cpu")])
+                               for n, _ in PROTOS}
+        if kind == "mixed":
+            # one run for both: its CPU is not either protocol's
+            row.pop("cpu_ms_per_mb")
+            row.pop("softirq_part")
+    row["loss"] = {}
+    for n, _ in PROTOS:
+        lc = [loss_counts(r)[n] for r in ok[n]]
+        if lc:
+            row["loss"][n] = {k: median([x[k] for x in lc]) for k in lc[0]}
+    if kind == "flows":
+        row["fairness"] = {n: median([r["jain"] for r in ok[n]
+                                      if r.get("jain") is not None])
+                           for n, _ in PROTOS}
+    elif kind == "mixed":
+        rs = ok["mytcp"]
+        row["fairness"] = {
+            "all": median([r["jain"] for r in rs if r.get("jain")]),
+            "share_mytcp": median([r["share"]["mytcp"] for r in rs
+                                   if r["share"].get("mytcp") is not None])}
+        for n, _ in PROTOS:
+            row["fairness"][n] = median([r["by_proto"][n]["jain"] for r in rs
+                                         if n in r["by_proto"] and
+                                         r["by_proto"][n]["jain"]])
+
+
+def row_duration(r, args):
+    d = r["dur"]
+    if d == "short":
+        d = args.duration
+    elif d == "netem":
+        d = args.netem_duration
+    if args.quick:
+        d = min(d, 1.0 if r["dur"] == "short" else 3.0)
+    return d
+
+
+def row_reps(r, args):
+    if args.quick:
+        return 1
+    return args.reps or r["reps"] or 7
+
+
+def set_sysctl(path, value):
+    """Write @value to /proc/sys/@path; return what was there."""
+    with open("/proc/sys/" + path) as f:
+        old = f.read().strip()
+    with open("/proc/sys/" + path, "w") as f:
+        f.write(str(value))
+    return old
+
+
 def orchestrate(args):
-    rows = [r for r in ROWS if not args.rows or r[0] in args.rows]
+    rows = [r for r in ROWS if not args.rows or r["name"] in args.rows]
+    unknown = set(args.rows or ()) - {r["name"] for r in ROWS}
+    if unknown:
+        sys.exit("bench: no row %s" % ", ".join(sorted(unknown)))
     for name, p in PROTOS:
         try:
             socket.socket(socket.AF_INET, socket.SOCK_STREAM, p).close()
         except OSError as e:
             sys.exit("bench: cannot open a %s socket (%s): is the module "
                      "loaded?" % (name, e))
-    durs = {r[0]: (args.netem_duration if r[0].startswith("veth-netem")
-                   else args.duration) for r in rows}
-    budget = sum(durs.values()) * 2 * args.reps * 3 + 300
+    durs = {r["name"]: row_duration(r, args) for r in rows}
+    reps = {r["name"]: row_reps(r, args) for r in rows}
+    budget = sum(durs[n] * reps[n] * 2 * 3 for n in durs) + 300
+    flows_bin = args.flows and os.path.abspath(args.flows)
+    if flows_bin and not os.access(flows_bin, os.X_OK):
+        log("bench: no flows helper at %s: its rows are n/a" % flows_bin)
+        flows_bin = None
     cpu = None if args.cpu < 0 else args.cpu
     if cpu is not None:
         # every helper inherits it
         os.sched_setaffinity(0, {cpu})
     net = Net()
     run = Runner(budget)
-    res = {"reps": args.reps, "cpu": cpu, "rows": [], "netem": NETEM,
+    trace = Trace()
+    res = {"reps": args.reps or 7, "cpu": cpu, "rows": [], "netem": NETEM,
+           "links": LINKS, "buf": BENCH_BUF, "quick": args.quick,
            "uname": " ".join(os.uname()), "nproc": os.cpu_count(),
            "lscpu": sh("lscpu", check=False).stdout.splitlines()[:12],
            "clocksource": read_first(
                "/sys/devices/system/clocksource/clocksource0/"
                "current_clocksource")}
     t_start = time.monotonic()
+    saved = {}
     try:
+        # SO_SNDBUF/SO_RCVBUF above these are cut to them (global sysctls)
+        for k in ("net/core/rmem_max", "net/core/wmem_max"):
+            saved[k] = set_sysctl(k, max(int(read_first("/proc/sys/" + k)),
+                                         BENCH_BUF))
         net.up()
         # the ceiling of rr: how fast two processes can wake each other
         res["calibration"] = {
@@ -622,42 +1019,86 @@ def orchestrate(args):
             fmt(res["calibration"]["pipe_any_cpu"])))
         servers = {None: run.start(None, "--server"),
                    net.a: run.start(net.b, "--server")}
-        for name, kind, where, host, unit, desc, *cc in rows:
-            ns = net.a if where == "ns" else None
-            srv = servers[ns].helper_pid
+        cservers = {}
+        if flows_bin and any(r["spec"] for r in rows):
+            cservers[net.a] = run.start(net.b, None, [flows_bin, "server",
+                                                      str(FLOWS_PORT)])
+        for rw in rows:
+            name, kind, unit = rw["name"], rw["kind"], rw["unit"]
+            ns = net.a if rw["where"] == "ns" else None
+            cdata = bool(rw["spec"])
+            srv = (cservers if cdata else servers).get(ns)
             runs = {n: [] for n, _ in PROTOS}
-            for rep in range(args.reps):
-                for pname, proto in PROTOS:
-                    fails = sum(r["value"] is None for r in runs[pname])
+            protos = PROTOS if kind != "mixed" else (("mixed", None),)
+            for rep in range(reps[name]):
+                for pname, proto in protos:
+                    if cdata and not srv:
+                        r = {"value": None, "error": "no flows helper "
+                             "(bench.py --flows PATH)"}
+                        for n, _ in PROTOS if kind == "mixed" else (
+                                (pname, proto),):
+                            runs[n].append(dict(r))
+                        continue
+                    fails = sum(r["value"] is None
+                                for r in runs["mytcp" if kind == "mixed"
+                                              else pname])
                     if fails >= MAX_FAILS:
-                        runs[pname].append({"value": None, "error":
-                                            "skipped after %d failed runs"
-                                            % fails})
+                        r = {"value": None, "error":
+                             "skipped after %d failed runs" % fails}
+                        for n, _ in PROTOS if kind == "mixed" else (
+                                (pname, proto),):
+                            runs[n].append(dict(r))
                         continue
                     # counters on each side: in the namespace of the
                     # client worker and of the server
                     sides = {"client": run.worker(ns).helper_pid,
-                             "server": srv}
+                             "server": srv.helper_pid}
                     if not ns:
                         del sides["server"]
                     c0 = {s: counters(pid) for s, pid in sides.items()}
                     c0["softnet"] = softnet()
-                    s0 = cpu_ticks(srv)
+                    trace.clear()
+                    s0 = cpu_ticks(srv.helper_pid)
+                    g0 = proc_stat()
                     r = run.run(ns, {"kind": kind, "proto": proto,
-                                     "host": host, "duration": durs[name],
-                                     "cc": cc[0] if cc else None})
-                    s1 = cpu_ticks(srv)
+                                     "host": rw["host"],
+                                     "duration": durs[name],
+                                     "cc": rw["cc"], "buf": rw["buf"],
+                                     "spec": rw["spec"], "bin": flows_bin})
+                    g1 = proc_stat()
+                    s1 = cpu_ticks(srv.helper_pid)
                     r["server_cpu_user"] = s1[0] - s0[0]
                     r["server_cpu_sys"] = s1[1] - s0[1]
+                    r["guest_cpu"] = g1[0] - g0[0]
+                    r["guest_softirq"] = g1[1] - g0[1]
+                    moved = r.get("bytes_moved", r.get("bytes_received"))
+                    if moved:
+                        r["cpu_ms_per_mb"] = r["guest_cpu"] * 1e3 / (
+                            moved / 1e6)
                     r["counters"] = {s: delta(c0[s], counters(pid))
                                      for s, pid in sides.items()}
                     r["counters"]["softnet"] = delta(c0["softnet"],
                                                      softnet())
-                    runs[pname].append(r)
-                    v = r["value"]
-                    log("%-11s %-5s run %d/%d: %s %s%s" % (
-                        name, pname, rep + 1, args.reps, fmt(v), unit,
-                        "" if v is not None else "  (%s)" % r.get("error")))
+                    tc = trace.counts()
+                    if tc:
+                        r["counters"].setdefault("client", {}).update(tc)
+                    if kind == "mixed":
+                        # one run, both protocols: each its own figure
+                        for n, _ in PROTOS:
+                            rp = dict(r)
+                            bp = r.get("by_proto", {}).get(n)
+                            rp["value"] = bp and bp["mbit"]
+                            runs[n].append(rp)
+                        v = "%s + %s" % (fmt(runs["mytcp"][-1]["value"]),
+                                         fmt(runs["tcp"][-1]["value"]))
+                        ok = r["value"] is not None
+                    else:
+                        runs[pname].append(r)
+                        v = fmt(r["value"])
+                        ok = r["value"] is not None
+                    log("%-14s %-5s run %d/%d: %s %s%s" % (
+                        name, pname, rep + 1, reps[name], v, unit,
+                        "" if ok else "  (%s)" % r.get("error")))
             med = {n: median([r["value"] for r in runs[n]
                               if r["value"] is not None]) for n, _ in PROTOS}
             ratio = (med["mytcp"] / med["tcp"]
@@ -665,16 +1106,22 @@ def orchestrate(args):
             pairs = [m["value"] / t["value"]
                      for m, t in zip(runs["mytcp"], runs["tcp"])
                      if m["value"] is not None and t["value"]]
-            res["rows"].append({"row": name, "description": desc,
-                                "unit": unit, "duration": durs[name],
-                                "mytcp": med["mytcp"], "tcp": med["tcp"],
-                                "ratio": ratio, "pair_ratios": pairs,
-                                "user_share": {n: user_share(runs[n])
-                                               for n, _ in PROTOS},
-                                "runs": runs})
+            row = {"row": name, "kind": kind, "description": rw["desc"],
+                   "unit": unit, "duration": durs[name],
+                   "reps": reps[name], "buf": rw["buf"] and BENCH_BUF,
+                   "mytcp": med["mytcp"], "tcp": med["tcp"],
+                   "ratio": ratio, "pair_ratios": pairs,
+                   "user_share": {n: user_share(runs[n])
+                                  for n, _ in PROTOS},
+                   "runs": runs}
+            summarise(row, runs, kind)
+            res["rows"].append(row)
     finally:
         run.stop()
         net.down()
+        trace.close()
+        for k, v in saved.items():
+            set_sysctl(k, v)
     res["seconds"] = time.monotonic() - t_start
     print(table(res), flush=True)
     if args.json:
@@ -695,18 +1142,27 @@ def main():
     import argparse
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--json", metavar="FILE", help="write the results here")
-    ap.add_argument("--reps", type=int, default=7,
-                    help="runs per protocol and row (default 7)")
+    ap.add_argument("--reps", type=int,
+                    help="runs per protocol and row (default: 7, and 2-3 "
+                    "for the long rows)")
     ap.add_argument("--duration", type=float, default=1.5,
-                    help="seconds per run (default 1.5)")
+                    help="seconds per run of the short rows (default 1.5)")
     ap.add_argument("--netem-duration", type=float, default=3.0,
                     help="seconds per veth-netem run (default 3)")
+    ap.add_argument("--quick", action="store_true",
+                    help="a smoke run: 1 run per protocol and row, at most "
+                    "1 s (3 s on the long rows)")
+    ap.add_argument("--flows", metavar="PATH",
+                    default=os.path.join(os.path.dirname(
+                        os.path.abspath(__file__)), "flows"),
+                    help="the flows.c helper for the flow and bidir rows "
+                    "(default: flows beside this script)")
     ap.add_argument("--cpu", type=int, default=1,
                     help="pin every client and server to this CPU "
                     "(default 1; -1: no pinning)")
     ap.add_argument("--rows", type=lambda s: s.split(","),
                     help="only these rows (comma-separated): " +
-                    ",".join(r[0] for r in ROWS))
+                    ",".join(r["name"] for r in ROWS))
     ap.add_argument("--table", metavar="FILE",
                     help="print the table of a --json FILE and exit")
     args = ap.parse_args()

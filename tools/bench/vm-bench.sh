@@ -41,6 +41,8 @@ trap '[ "$keep" -eq 1 ] || rm -rf "$out"' EXIT
 # Our own copy: a rebuild while the VM boots must not change what we load.
 cp -p "$ko" "$out/mytcp.ko"
 cp -p "$(dirname "$ko")/mytcp_cubic.ko" "$out/mytcp_cubic.ko"
+# the C data path of the many-flow and bidirectional rows
+gcc -O2 -Wall -Wextra -Werror -pthread -o "$out/flows" "$here/flows.c"
 module_id="mytcp/ at $(git -C "$repo" log -1 --format=%h -- mytcp include 2>/dev/null || echo '?')"
 git -C "$repo" diff --quiet HEAD -- mytcp include 2>/dev/null || module_id="$module_id (+ uncommitted changes)"
 module_id="$module_id, mytcp.ko sha256 $(sha256sum "$out/mytcp.ko" | cut -c1-12)"
@@ -51,14 +53,15 @@ module_id="$module_id, built $(date -r "$out/mytcp.ko" '+%F %T')"
 # a file in the shared directory (progress on stderr streams to us).
 guest='insmod "$MYTCP_KO" || exit 3
 insmod "$MYTCP_VM_OUT/mytcp_cubic.ko" || exit 3
-timeout -k 10 360 python3 tools/bench/bench.py --json "$MYTCP_VM_OUT/bench.json" "$@" \
+timeout -k 10 900 python3 tools/bench/bench.py --json "$MYTCP_VM_OUT/bench.json" \
+	--flows "$MYTCP_VM_OUT/flows" "$@" \
 	>"$MYTCP_VM_OUT/table.txt"'
 
 # the VM shares the host: a loaded host makes every figure noisier
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 start=$(date +%s)
 set +e
-"$repo/tools/vm/run-vm.sh" --module "$out/mytcp.ko" --timeout 450 --out "$out" \
+"$repo/tools/vm/run-vm.sh" --module "$out/mytcp.ko" --timeout 1000 --out "$out" \
 	-- sh -c "$guest" sh "$@"
 rc=$?
 set -e
