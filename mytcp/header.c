@@ -232,6 +232,59 @@ __sum16 mytcp_checksum_any(const struct sk_buff *skb, unsigned int len,
 }
 
 /**
+ * mytcp_csum_seed - the checksum field of a CHECKSUM_PARTIAL segment
+ * @saddr: source address, v4-mapped for IPv4
+ * @daddr: destination address, v4-mapped for IPv4
+ * @len: segment length (header and payload)
+ *
+ * The folded sum of the pseudo-header alone (RFC 9293 section 3.1, RFC
+ * 8200 section 8.1): what goes in the field when the device, or the GSO
+ * code, adds the sum of the segment itself from csum_start on.
+ *
+ * Return: the seed, ready for the field.
+ */
+__sum16 mytcp_csum_seed(const struct in6_addr *saddr,
+			const struct in6_addr *daddr, unsigned int len)
+{
+	if (ipv6_addr_v4mapped(saddr))
+		return ~csum_tcpudp_magic(saddr->s6_addr32[3],
+					  daddr->s6_addr32[3], len,
+					  IPPROTO_MYTCP, 0);
+	return ~csum_ipv6_magic(saddr, daddr, len, IPPROTO_MYTCP, 0);
+}
+
+/**
+ * mytcp_rcv_csum_ok - is the checksum of an arriving segment right?
+ * @skb: the segment, its data at our header, skb->len its length
+ * @saddr: source address, v4-mapped for IPv4
+ * @daddr: destination address, v4-mapped for IPv4
+ *
+ * What the stack already knows is trusted: CHECKSUM_UNNECESSARY (a device
+ * verified it), CHECKSUM_PARTIAL (a local sender over lo or veth: the sum
+ * was never computed, and the bytes never left memory).  With
+ * CHECKSUM_COMPLETE the device's sum of the packet (skb->csum, from our
+ * header on once IP has pulled its own) only needs the pseudo-header; if
+ * it disagrees, the segment is summed again in software, as the device may
+ * be wrong.  Else the segment is summed in software.
+ *
+ * Return: true when the segment may be accepted.
+ */
+bool mytcp_rcv_csum_ok(struct sk_buff *skb, const struct in6_addr *saddr,
+		       const struct in6_addr *daddr)
+{
+	if (skb_csum_unnecessary(skb))
+		return true;
+	if (skb->ip_summed == CHECKSUM_COMPLETE &&
+	    !csum_fold(csum_add(skb->csum,
+				csum_unfold(mytcp_csum_seed(saddr, daddr,
+							    skb->len))))) {
+		skb->csum_valid = 1;
+		return true;
+	}
+	return !mytcp_checksum_any(skb, skb->len, saddr, daddr);
+}
+
+/**
  * mytcp_seg_len - SEG.LEN of a segment (RFC 9293 section 3.4)
  * @th: its header
  * @payload: bytes of data it carries

@@ -82,6 +82,10 @@ __sum16 mytcp_checksum6(const struct sk_buff *skb, unsigned int len,
 __sum16 mytcp_checksum_any(const struct sk_buff *skb, unsigned int len,
 			   const struct in6_addr *saddr,
 			   const struct in6_addr *daddr);
+__sum16 mytcp_csum_seed(const struct in6_addr *saddr,
+			const struct in6_addr *daddr, unsigned int len);
+bool mytcp_rcv_csum_ok(struct sk_buff *skb, const struct in6_addr *saddr,
+		       const struct in6_addr *daddr);
 u32 mytcp_seg_len(const struct tcphdr *th, unsigned int payload);
 
 /**

@@ -769,11 +769,14 @@ int mytcp_rcv(struct sk_buff *skb, struct net *net, int iif)
 	}
 	th = tcp_hdr(skb);
 	mytcp_skb_addrs(skb, &saddr, &daddr);
-	if (mytcp_checksum_any(skb, skb->len, &saddr, &daddr)) {
+	if (!mytcp_rcv_csum_ok(skb, &saddr, &daddr)) {
 		mytcp_inc_stats(net, MYTCP_MIB_INERRS);
 		mytcp_drop(net, skb, MYTCP_MIB_INCSUMERRORS);
 		goto discard;
 	}
+	/* a GSO skb from a local sender (lo, veth) is one segment to us */
+	if (skb_is_gso(skb))
+		mytcp_inc_stats(net, MYTCP_MIB_IN_GSO_SKBS);
 	if (mytcp_parse_options((const u8 *)(th + 1), hdrlen - sizeof(*th),
 				th->syn, &opts)) {
 		verdict = MYTCP_HDR_BAD_OPTIONS;

@@ -160,7 +160,6 @@ int mytcp_v6_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	np->saddr = *saddr;
 	/* as inet6_bind(): the IPv4 fields of an IPv6 socket name no host */
 	inet->inet_rcv_saddr = LOOPBACK4_IPV6;
-	sk->sk_gso_type = 0;
 	ip6_dst_store(sk, dst, NULL, NULL);
 	inet->inet_dport = usin->sin6_port;
 

@@ -79,6 +79,9 @@ static const char *const mytcp_mib_names[MYTCP_MIB_MAX] = {
 	[MYTCP_MIB_ICMP6_PTB_BELOW_MIN]		= "Icmp6PtbBelowMin",
 	[MYTCP_MIB_EXP_TWO_WAY_OPENS]		= "ExpTwoWayOpens",
 	[MYTCP_MIB_EXP_TIME_WAIT_SKIPPED]	= "ExpTimeWaitSkipped",
+	[MYTCP_MIB_OUT_GSO_SKBS]		= "OutGsoSkbs",
+	[MYTCP_MIB_GSO_SEGMENTS]		= "GsoSegments",
+	[MYTCP_MIB_IN_GSO_SKBS]			= "InGsoSkbs",
 };
 
 /**
@@ -224,9 +227,16 @@ static int __init mytcp_init(void)
 	err = mytcp_cong_init();
 	if (err)
 		goto exit_mem;
+	/* no socket yet: none can send a GSO skb before the stack can cut it */
+	err = mytcp_offload_init();
+	if (err) {
+		pr_err("mytcp: IP protocol %d has offloads already\n",
+		       IPPROTO_MYTCP);
+		goto exit_cong;
+	}
 	err = proto_register(&mytcp_prot, 1);
 	if (err)
-		goto exit_cong;
+		goto exit_offload;
 	err = proto_register(&mytcpv6_prot, 1);
 	if (err)
 		goto unregister_proto;
@@ -258,6 +268,8 @@ unregister_proto6:
 	proto_unregister(&mytcpv6_prot);
 unregister_proto:
 	proto_unregister(&mytcp_prot);
+exit_offload:
+	mytcp_offload_exit();
 exit_cong:
 	mytcp_cong_exit();
 exit_mem:
@@ -278,6 +290,7 @@ static void __exit mytcp_exit(void)
 	unregister_pernet_subsys(&mytcp_net_ops);
 	proto_unregister(&mytcpv6_prot);
 	proto_unregister(&mytcp_prot);
+	mytcp_offload_exit();
 	mytcp_cong_exit();
 	/* TIME_WAIT entries are freed after a grace period */
 	rcu_barrier();

@@ -109,12 +109,17 @@ const struct mytcp_af_ops mytcp_ipv4_ops = {
 	.min_pmtu	= 68,
 };
 
-/* Fill in the header at skb->data and its checksum. */
-static void mytcp_fill_header(const struct net *net, struct sk_buff *skb,
-			      const struct in6_addr *saddr,
-			      const struct in6_addr *daddr, __be16 sport,
-			      __be16 dport, u32 seq, u32 ack, u8 flags, u16 wnd,
-			      const struct mytcp_opts *opts)
+/*
+ * Fill in the header at skb->data and its checksum: in software, or with
+ * @partial only its pseudo-header part, for the device or the GSO code to
+ * finish (CHECKSUM_PARTIAL, csum_start at our header).
+ */
+static void mytcp_fill_header_csum(const struct net *net, struct sk_buff *skb,
+				   const struct in6_addr *saddr,
+				   const struct in6_addr *daddr, __be16 sport,
+				   __be16 dport, u32 seq, u32 ack, u8 flags,
+				   u16 wnd, const struct mytcp_opts *opts,
+				   bool partial)
 {
 	unsigned int payload = skb->len;
 	unsigned int optlen = opts ? mytcp_syn_options_len(opts) : 0;
@@ -132,11 +137,28 @@ static void mytcp_fill_header(const struct net *net, struct sk_buff *skb,
 	th->window = htons(wnd);
 	if (opts)
 		mytcp_write_syn_options((u8 *)(th + 1), opts);
-	th->check = mytcp_checksum_any(skb, skb->len, saddr, daddr);
-	skb->ip_summed = CHECKSUM_NONE;
+	if (partial) {
+		th->check = mytcp_csum_seed(saddr, daddr, skb->len);
+		skb->ip_summed = CHECKSUM_PARTIAL;
+		skb->csum_start = skb_transport_header(skb) - skb->head;
+		skb->csum_offset = offsetof(struct tcphdr, check);
+	} else {
+		th->check = mytcp_checksum_any(skb, skb->len, saddr, daddr);
+		skb->ip_summed = CHECKSUM_NONE;
+	}
 	trace_mytcp_segment_out(net, saddr, sport, daddr, dport, seq,
 				(flags & TCPHDR_ACK) ? ack : 0, flags, wnd,
 				payload);
+}
+
+static void mytcp_fill_header(const struct net *net, struct sk_buff *skb,
+			      const struct in6_addr *saddr,
+			      const struct in6_addr *daddr, __be16 sport,
+			      __be16 dport, u32 seq, u32 ack, u8 flags, u16 wnd,
+			      const struct mytcp_opts *opts)
+{
+	mytcp_fill_header_csum(net, skb, saddr, daddr, sport, dport, seq, ack,
+			       flags, wnd, opts, false);
 }
 
 /**
@@ -338,9 +360,58 @@ void mytcp_send_synack(struct sock *listener, struct mytcp_request *req)
 			     req->mark);
 }
 
+/**
+ * mytcp_can_gso - may this socket send GSO skbs now?
+ * @sk: the socket
+ *
+ * sk_setup_caps() has matched the route's device against sk_gso_type
+ * (SKB_GSO_SCTP, offload.c); a device taking only one segment per skb
+ * (gso_max_segs 1) gets none either.
+ *
+ * Return: true when skbs of more than one MSS may go down as GSO skbs.
+ */
+bool mytcp_can_gso(const struct sock *sk)
+{
+	return sk_can_gso(sk) && READ_ONCE(sk->sk_gso_max_segs) > 1;
+}
+
+/*
+ * Does the device of the socket's route checksum any protocol?  Only
+ * NETIF_F_HW_CSUM says so: NETIF_F_IP_CSUM and NETIF_F_IPV6_CSUM are for
+ * TCP and UDP.  The device's own features: sk_route_caps has HW_CSUM
+ * added by sk_setup_caps() whenever GSO is possible.
+ */
+static bool mytcp_dev_csums(const struct sock *sk)
+{
+	const struct dst_entry *dst = __sk_dst_get((struct sock *)sk);
+
+	return dst && dst->dev && (dst->dev->features & NETIF_F_HW_CSUM);
+}
+
+/*
+ * The GSO fields of a send skb: a GSO skb of gso_size = MSS when it holds
+ * more than one MSS (the caller made sure the path takes it), else none.
+ */
+static void mytcp_set_gso(const struct mytcp_sock *msk, struct sk_buff *skb)
+{
+	struct skb_shared_info *shinfo = skb_shinfo(skb);
+
+	if (skb->len > msk->mss) {
+		shinfo->gso_size = msk->mss;
+		shinfo->gso_type = SKB_GSO_SCTP;
+		shinfo->gso_segs = DIV_ROUND_UP(skb->len, msk->mss);
+	} else {
+		shinfo->gso_size = 0;
+		shinfo->gso_type = 0;
+		shinfo->gso_segs = 0;
+	}
+}
+
 /*
  * Send one skb of the write queue (a clone of it, or a copy when an earlier
- * clone may still be queued in a device and shares the header room).
+ * clone may still be queued in a device and shares the header room).  The
+ * GSO fields are in the shared info, which a clone shares: they are set
+ * on the master only when no clone of it is out, else on the copy.
  */
 static int mytcp_xmit_one(struct sock *sk, struct sk_buff *oskb)
 {
@@ -351,12 +422,21 @@ static int mytcp_xmit_one(struct sock *sk, struct sk_buff *oskb)
 	struct in6_addr saddr, daddr;
 	struct sk_buff *skb;
 	u8 flags = cb->flags;
+	bool partial;
 	u16 wnd;
 
-	skb = skb_cloned(oskb) ? pskb_copy(oskb, GFP_ATOMIC) :
-				 skb_clone(oskb, GFP_ATOMIC);
+	if (skb_cloned(oskb)) {
+		skb = pskb_copy(oskb, GFP_ATOMIC);
+		if (skb)
+			mytcp_set_gso(msk, skb);
+	} else {
+		mytcp_set_gso(msk, oskb);
+		skb = skb_clone(oskb, GFP_ATOMIC);
+	}
 	if (!skb)
 		return -ENOBUFS;
+	/* a GSO skb is always CHECKSUM_PARTIAL; the GSO code finishes it */
+	partial = skb_is_gso(skb) || (skb->len && mytcp_dev_csums(sk));
 
 	/* Every segment after the first SYN carries an ACK (section 3.10.7) */
 	if (sk->sk_state != TCP_SYN_SENT)
@@ -377,13 +457,19 @@ static int mytcp_xmit_one(struct sock *sk, struct sk_buff *oskb)
 	memset(skb->cb, 0, sizeof(skb->cb));
 	mytcp_sk_saddr(sk, &saddr);
 	mytcp_sk_raddr(sk, &daddr);
-	mytcp_fill_header(sock_net(sk), skb, &saddr, &daddr, inet->inet_sport,
-			  inet->inet_dport, cb->seq, msk->rcv_nxt, flags, wnd,
-			  optp);
+	mytcp_fill_header_csum(sock_net(sk), skb, &saddr, &daddr,
+			       inet->inet_sport, inet->inet_dport, cb->seq,
+			       msk->rcv_nxt, flags, wnd, optp, partial);
 	skb_set_owner_w(skb, sk);
 	msk->ack_pending = 0;
 	cb->sent_us = mytcp_clock_us();
-	mytcp_inc_stats(sock_net(sk), MYTCP_MIB_OUTSEGS);
+	if (skb_is_gso(skb)) {
+		mytcp_inc_stats(sock_net(sk), MYTCP_MIB_OUT_GSO_SKBS);
+		mytcp_add_stats(sock_net(sk), MYTCP_MIB_OUTSEGS,
+				skb_shinfo(skb)->gso_segs);
+	} else {
+		mytcp_inc_stats(sock_net(sk), MYTCP_MIB_OUTSEGS);
+	}
 	return msk->af_ops->queue_xmit(sk, skb);
 }
 
@@ -416,49 +502,62 @@ void mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb, const char *why)
 }
 
 /**
- * mytcp_size_goal - data one send skb holds: a 32 KiB allocation, one MSS
- * @msk: the socket
+ * mytcp_size_goal - data one send skb gathers: one MSS, or a GSO skb's worth
+ * @sk: the socket
+ *
+ * mytcp_gso_goal() for the socket's MSS and its route (sk_setup_caps()).
  *
  * Return: bytes.
  */
-unsigned int mytcp_size_goal(const struct mytcp_sock *msk)
+unsigned int mytcp_size_goal(const struct sock *sk)
 {
-	unsigned int cap = SKB_WITH_OVERHEAD(MYTCP_MAX_SEG_DATA) -
-			   MYTCP_MAX_HEADER;
-
-	return min_t(unsigned int, msk->mss, cap);
+	return mytcp_gso_goal(mytcp_sk(sk)->mss, READ_ONCE(sk->sk_gso_max_size),
+			      READ_ONCE(sk->sk_gso_max_segs),
+			      mytcp_can_gso(sk));
 }
 
 /**
  * mytcp_split_skb - cut a write queue skb after its first @len bytes
  * @sk: the socket, locked
- * @skb: the skb, linear, longer than @len
+ * @skb: the skb, longer than @len; its data in page frags (sendmsg), or
+ *	linear
  * @len: bytes it keeps; the rest becomes a new skb right after it
  *
- * For an unsent skb, so that a first part fits the window; for a sent one
- * too, when a smaller path MTU needs smaller segments (icmp.c).  Ours are
- * linear, so this is a copy of the tail; a clone still in flight keeps
- * its own length, and the shared data is only read.
+ * For an unsent skb, so that a first part fits the window or the path;
+ * for a sent one too, to retransmit one MSS of it or when a smaller path
+ * MTU needs smaller segments (icmp.c).  The page frags past @len move to
+ * the new skb (skb_split(); a frag that straddles @len is shared by both),
+ * with their share of the truesize.  An skb with a clone still in flight
+ * first gets a shared info of its own (pskb_expand_head()), so the clone's
+ * frags are not touched.
  *
  * Return: 0, or -ENOMEM (nothing changed).
  */
 int mytcp_split_skb(struct sock *sk, struct sk_buff *skb, u32 len)
 {
 	struct mytcp_skb_cb *cb = MYTCP_SKB_CB(skb);
+	unsigned int linear = skb_headlen(skb) > len ? skb_headlen(skb) - len : 0;
+	unsigned int charged = skb->truesize;
+	unsigned int paged;
 	struct sk_buff *tail;
 
-	tail = alloc_skb(MYTCP_MAX_HEADER + skb->len - len, GFP_ATOMIC);
+	tail = alloc_skb(MYTCP_MAX_HEADER + linear, GFP_ATOMIC);
 	if (!tail)
 		return -ENOMEM;
+	if (skb_cloned(skb) && pskb_expand_head(skb, 0, 0, GFP_ATOMIC)) {
+		kfree_skb(tail);
+		return -ENOMEM;
+	}
 	skb_reserve(tail, MYTCP_MAX_HEADER);
-	skb_put_data(tail, skb->data + len, skb->len - len);
+	paged = skb->len - len - linear;
+	skb_split(skb, tail, len);
+	skb->truesize -= paged;
+	tail->truesize += paged;
 	*MYTCP_SKB_CB(tail) = *cb;
 	MYTCP_SKB_CB(tail)->seq = cb->seq + len;
 	cb->end_seq = cb->seq + len;
-	skb_trim(skb, len);
 	__skb_queue_after(&sk->sk_write_queue, skb, tail);
-	mytcp_mem_force(sk, tail->truesize);
-	mytcp_wqueue_charge(sk, tail);
+	mytcp_wqueue_adjust(sk, skb->truesize + tail->truesize - charged);
 	return 0;
 }
 
@@ -488,6 +587,48 @@ static u32 mytcp_sendable(const struct mytcp_sock *msk,
 }
 
 /**
+ * mytcp_xmit_cap - how much of an skb one transmission may carry
+ * @len: what the windows allow (mytcp_sendable())
+ * @skb_len: the skb's data
+ * @mss: the MSS
+ * @goal: what the path takes in one skb (mytcp_size_goal())
+ *
+ * At most @goal; and when the skb must be cut anyway, at a whole number of
+ * MSS if that is at least one, so that only the last segment is short.
+ *
+ * Return: bytes, at most @len.
+ */
+u32 mytcp_xmit_cap(u32 len, u32 skb_len, u32 mss, u32 goal)
+{
+	len = min(len, goal);
+	if (len < skb_len && len > mss)
+		len -= len % mss;
+	return len;
+}
+
+static u32 mytcp_xmit_len(const struct sock *sk, const struct sk_buff *skb,
+			  u32 len)
+{
+	return mytcp_xmit_cap(len, skb->len, mytcp_sk(sk)->mss,
+			      mytcp_size_goal(sk));
+}
+
+/*
+ * Retransmit one skb by itself (the timer, a fast retransmit): one MSS of
+ * it, as the congestion window after a loss is counted in segments (RFC
+ * 5681 section 3.1); the rest is cut off and goes as the window allows.
+ */
+static void mytcp_retransmit_one(struct sock *sk, struct sk_buff *skb,
+				 const char *why)
+{
+	u32 mss = mytcp_sk(sk)->mss;
+
+	if (skb->len > mss)
+		mytcp_split_skb(sk, skb, mss);	/* no memory: all of it */
+	mytcp_transmit_skb(sk, skb, why);
+}
+
+/**
  * mytcp_push - send what the windows allow from the write queue
  * @sk: the socket, locked
  *
@@ -506,7 +647,8 @@ void mytcp_push(struct sock *sk)
 		bool idle = msk->snd_una == msk->snd_max;
 
 		if (skb->len) {
-			u32 len = mytcp_sendable(msk, skb);
+			u32 len = mytcp_xmit_len(sk, skb,
+						 mytcp_sendable(msk, skb));
 
 			if (!len)
 				break;
@@ -519,7 +661,7 @@ void mytcp_push(struct sock *sk)
 		 * is for new data only: a segment below SND.MAX is a
 		 * retransmission after go-back-N and goes when it may.
 		 */
-		if (skb->len && skb->len < mytcp_size_goal(msk) && !idle &&
+		if (skb->len && skb->len < msk->mss && !idle &&
 		    !msk->nodelay &&
 		    !mytcp_seq_before(cb->seq, msk->snd_max) &&
 		    skb_queue_is_last(&sk->sk_write_queue, skb))
@@ -562,7 +704,7 @@ void mytcp_retransmit_head(struct sock *sk)
 	msk->send_head = skb;
 	if (!skb)
 		return;
-	mytcp_transmit_skb(sk, skb, "timeout");
+	mytcp_retransmit_one(sk, skb, "timeout");
 	msk->snd_nxt = MYTCP_SKB_CB(skb)->end_seq;
 	msk->snd_max = mytcp_seq_max(msk->snd_max, msk->snd_nxt);
 	msk->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
@@ -637,7 +779,7 @@ void mytcp_retransmit_una(struct sock *sk)
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
 
 	if (skb && mytcp_seq_before(MYTCP_SKB_CB(skb)->seq, msk->snd_nxt)) {
-		mytcp_transmit_skb(sk, skb, "fast");
+		mytcp_retransmit_one(sk, skb, "fast");
 		mytcp_arm_rtx(sk);
 	}
 }

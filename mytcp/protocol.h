@@ -32,7 +32,8 @@
 #define MYTCP_MAX_HEADER	(MAX_HEADER + sizeof(struct iphdr) + MYTCP_HDR_MAX)
 #define MYTCP_RCV_WSCALE	7	/* our window scale: windows up to 8 MiB */
 #define MYTCP_INIT_CWND		10	/* segments, RFC 6928 */
-#define MYTCP_MAX_SEG_DATA	(32 * 1024) /* bytes in one send skb */
+/* data in one GSO send skb: below 64 KiB, so that IPv4's tot_len holds it */
+#define MYTCP_GSO_MAX_DATA	(64 * 1024 - MYTCP_MAX_HEADER)
 #define MYTCP_RTO_INIT_US	(1000 * USEC_PER_MSEC)	/* RFC 6298 2.1 */
 /* a SYN cookie is good in its 64-second period and the next (isn.c) */
 #define MYTCP_COOKIE_LIFE_SECS	128
@@ -500,6 +501,9 @@ enum mytcp_mib_field {
 	MYTCP_MIB_ICMP6_PTB_BELOW_MIN,
 	MYTCP_MIB_EXP_TWO_WAY_OPENS,
 	MYTCP_MIB_EXP_TIME_WAIT_SKIPPED,
+	MYTCP_MIB_OUT_GSO_SKBS,
+	MYTCP_MIB_GSO_SEGMENTS,
+	MYTCP_MIB_IN_GSO_SKBS,
 	MYTCP_MIB_MAX
 };
 
@@ -568,6 +572,12 @@ static inline void mytcp_inc_stats(const struct net *net,
 	this_cpu_inc(mytcp_pernet(net)->mib[f]);
 }
 
+static inline void mytcp_add_stats(const struct net *net,
+				   enum mytcp_mib_field f, unsigned long n)
+{
+	this_cpu_add(mytcp_pernet(net)->mib[f], n);
+}
+
 unsigned long mytcp_read_stat(const struct net *net, enum mytcp_mib_field f);
 
 #if IS_ENABLED(CONFIG_MYTCP_KUNIT_TEST)
@@ -611,6 +621,21 @@ static inline void mytcp_wqueue_uncharge(struct sock *sk, struct sk_buff *skb)
 {
 	sk_wmem_queued_add(sk, -skb->truesize);
 	sk_mem_uncharge(sk, skb->truesize);
+}
+
+/*
+ * The truesize of queued skbs changed by @delta (a split): the charge
+ * follows, forced when it grows (mytcp_mem_force()).
+ */
+static inline void mytcp_wqueue_adjust(struct sock *sk, int delta)
+{
+	if (delta > 0)
+		mytcp_mem_force(sk, delta);
+	sk_wmem_queued_add(sk, delta);
+	if (delta > 0)
+		sk_mem_charge(sk, delta);
+	else
+		sk_mem_uncharge(sk, -delta);
 }
 
 /* table.c: connection, listener, TIME_WAIT and bind tables */
@@ -658,7 +683,8 @@ void mytcp_tables_walk(struct net *net, mytcp_walk_sk_fn sk_fn,
 /* output.c */
 void mytcp_transmit_skb(struct sock *sk, struct sk_buff *skb, const char *why);
 void mytcp_push(struct sock *sk);
-unsigned int mytcp_size_goal(const struct mytcp_sock *msk);
+unsigned int mytcp_size_goal(const struct sock *sk);
+bool mytcp_can_gso(const struct sock *sk);
 void mytcp_send_ack(struct sock *sk);
 bool mytcp_oow_ack_allowed(unsigned long *stamp);
 void mytcp_send_dupack(struct sock *sk, u32 seg_len);
@@ -680,6 +706,7 @@ int mytcp_queue_syn(struct sock *sk, u8 flags);
 void mytcp_send_fin(struct sock *sk);
 void mytcp_send_synack(struct sock *listener, struct mytcp_request *req);
 int mytcp_split_skb(struct sock *sk, struct sk_buff *skb, u32 len);
+u32 mytcp_xmit_cap(u32 len, u32 skb_len, u32 mss, u32 goal);
 void mytcp_retransmit_head(struct sock *sk);
 void mytcp_send_probe(struct sock *sk);
 void mytcp_window_opened(struct sock *sk);
@@ -687,6 +714,14 @@ void mytcp_retransmit_una(struct sock *sk);
 u32 mytcp_select_window(struct sock *sk);
 bool mytcp_window_update_due(const struct sock *sk);
 u32 mytcp_receive_space(const struct sock *sk);
+
+/* offload.c: GSO for protocol 253 */
+u32 mytcp_gso_goal(u32 mss, u32 gso_max_size, u32 gso_max_segs, bool can_gso);
+void mytcp_gso_fix_header(struct tcphdr *th, u32 seq, bool last, u8 flags);
+struct sk_buff *mytcp_gso_segment(struct sk_buff *skb,
+				  netdev_features_t features);
+int mytcp_offload_init(void);
+void mytcp_offload_exit(void);
 
 /* rmem.c: room in the receive buffer */
 bool mytcp_skb_loose(u32 len, u32 truesize);

@@ -236,6 +236,8 @@ int mytcp_init_sock(struct sock *sk)
 	msk->keepcnt = mytcp_pernet(sock_net(sk))->keepalive_probes;
 	msk->af_ops = sk->sk_family == AF_INET6 ? &mytcp_ipv6_ops :
 						 &mytcp_ipv4_ops;
+	/* GSO skbs of a type no NIC takes (offload.c) */
+	sk->sk_gso_type = SKB_GSO_SCTP;
 	sk->sk_write_space = mytcp_write_space;
 	sk->sk_destruct = mytcp_sock_destruct;
 	mytcp_mem_sock_init(sk);
@@ -310,7 +312,6 @@ int mytcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 		rt = NULL;
 		goto failure;
 	}
-	sk->sk_gso_type = 0;
 	sk_setup_caps(sk, &rt->dst);
 	rt = NULL;
 
@@ -635,7 +636,89 @@ static bool mytcp_can_append(const struct mytcp_sock *msk,
 	cb = MYTCP_SKB_CB(skb);
 	return !(cb->flags & (TCPHDR_SYN | TCPHDR_FIN)) &&
 	       !mytcp_seq_before(cb->seq, msk->snd_max) && !skb_cloned(skb) &&
-	       skb->len < goal && skb_tailroom(skb);
+	       skb->len < goal;
+}
+
+/* A new send skb: a linear head for the headers only, the data in frags. */
+static struct sk_buff *mytcp_new_send_skb(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	struct sk_buff *skb;
+
+	skb = alloc_skb(MYTCP_MAX_HEADER, sk->sk_allocation | __GFP_NOWARN);
+	if (!skb)
+		return NULL;
+	if (!sk_wmem_schedule(sk, skb->truesize)) {
+		/* the global pool is short (mem.c) */
+		kfree_skb(skb);
+		return NULL;
+	}
+	skb_reserve(skb, MYTCP_MAX_HEADER);
+	memset(skb->cb, 0, sizeof(skb->cb));
+	MYTCP_SKB_CB(skb)->seq = msk->write_seq;
+	MYTCP_SKB_CB(skb)->end_seq = msk->write_seq;
+	MYTCP_SKB_CB(skb)->flags = TCPHDR_PSH;
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	mytcp_wqueue_charge(sk, skb);
+	if (!msk->send_head)
+		msk->send_head = skb;
+	return skb;
+}
+
+/*
+ * An skb sendmsg() queued but could not fill (a fault in the user's
+ * buffer): it goes, so that no empty data segment is ever sent.
+ */
+static void mytcp_drop_empty_tail(struct sock *sk, struct sk_buff *skb)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	if (!skb || skb->len || skb != skb_peek_tail(&sk->sk_write_queue) ||
+	    MYTCP_SKB_CB(skb)->flags & (TCPHDR_SYN | TCPHDR_FIN) ||
+	    mytcp_seq_before(MYTCP_SKB_CB(skb)->seq, msk->snd_max))
+		return;
+	if (msk->send_head == skb)
+		msk->send_head = NULL;
+	__skb_unlink(skb, &sk->sk_write_queue);
+	mytcp_wqueue_uncharge(sk, skb);
+	kfree_skb(skb);
+}
+
+/*
+ * Copy up to @copy bytes of the user's data into the socket's page frag
+ * and attach them to @skb, in its last frag if they continue it.  The
+ * truesize grows by the bytes, and the charge with it (as TCP's).
+ * Return: the bytes copied, 0 when a new skb is needed (no frag slot
+ * left), or a negative errno; -ENOMEM means wait for memory.
+ */
+static int mytcp_copy_to_frag(struct sock *sk, struct msghdr *msg,
+			      struct sk_buff *skb, size_t copy)
+{
+	struct page_frag *pfrag = sk_page_frag(sk);
+	int i = skb_shinfo(skb)->nr_frags;
+	bool merge;
+	int err;
+
+	if (!sk_page_frag_refill(sk, pfrag))
+		return -ENOMEM;
+	merge = skb_can_coalesce(skb, i, pfrag->page, pfrag->offset);
+	if (!merge && i >= MAX_SKB_FRAGS)
+		return 0;
+	copy = min_t(size_t, copy, pfrag->size - pfrag->offset);
+	if (!sk_wmem_schedule(sk, copy))
+		return -ENOMEM;
+	err = skb_copy_to_page_nocache(sk, &msg->msg_iter, skb, pfrag->page,
+				       pfrag->offset, copy);
+	if (err)
+		return err;
+	if (merge) {
+		skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], copy);
+	} else {
+		skb_fill_page_desc(skb, i, pfrag->page, pfrag->offset, copy);
+		get_page(pfrag->page);
+	}
+	pfrag->offset += copy;
+	return copy;
 }
 
 /* proto::sendmsg */
@@ -656,42 +739,34 @@ static int mytcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 	sk_clear_bit(SOCKWQ_ASYNC_NOSPACE, sk);
 
 	while (msg_data_left(msg)) {
-		unsigned int goal = mytcp_size_goal(msk);
+		unsigned int goal = mytcp_size_goal(sk);
 		struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
-		size_t copy;
+		bool fresh = false;
+		int copy;
 
 		err = -EPIPE;
 		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
 			goto do_error;
 
 		if (!mytcp_can_append(msk, skb, goal)) {
+new_skb:
 			if (!sk_stream_memory_free(sk))
 				goto wait_for_memory;
-			skb = alloc_skb(MYTCP_MAX_HEADER + goal,
-					sk->sk_allocation | __GFP_NOWARN);
+			skb = mytcp_new_send_skb(sk);
 			if (!skb)
 				goto wait_for_memory;
-			if (!sk_wmem_schedule(sk, skb->truesize)) {
-				/* the global pool is short (mem.c) */
-				kfree_skb(skb);
-				goto wait_for_memory;
-			}
-			skb_reserve(skb, MYTCP_MAX_HEADER);
-			memset(skb->cb, 0, sizeof(skb->cb));
-			MYTCP_SKB_CB(skb)->seq = msk->write_seq;
-			MYTCP_SKB_CB(skb)->end_seq = msk->write_seq;
-			MYTCP_SKB_CB(skb)->flags = TCPHDR_PSH;
-			__skb_queue_tail(&sk->sk_write_queue, skb);
-			mytcp_wqueue_charge(sk, skb);
-			if (!msk->send_head)
-				msk->send_head = skb;
+			fresh = true;
 		}
-		copy = min_t(size_t, msg_data_left(msg), goal - skb->len);
-		copy = min_t(size_t, copy, skb_tailroom(skb));
-		if (!copy_from_iter_full(skb_put(skb, copy), copy,
-					 &msg->msg_iter)) {
-			__skb_trim(skb, skb->len - copy);
-			err = -EFAULT;
+		copy = mytcp_copy_to_frag(sk, msg, skb,
+					  min_t(size_t, msg_data_left(msg),
+						goal - skb->len));
+		if (copy == 0 && !fresh)
+			goto new_skb;	/* every frag slot taken */
+		if (copy == -ENOMEM)
+			goto wait_for_memory;
+		if (copy <= 0) {
+			mytcp_drop_empty_tail(sk, skb);
+			err = copy ?: -EFAULT;
 			goto do_error;
 		}
 		MYTCP_SKB_CB(skb)->end_seq += copy;
@@ -702,6 +777,7 @@ static int mytcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 		continue;
 
 wait_for_memory:
+		mytcp_drop_empty_tail(sk, skb_peek_tail(&sk->sk_write_queue));
 		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
 		mytcp_push(sk);
 		err = sk_stream_wait_memory(sk, &timeo);
