@@ -603,8 +603,10 @@ static int mytcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			consume_skb(found);
 		}
 	}
-	if (!(flags & MSG_PEEK) && copied > 0)
+	if (!(flags & MSG_PEEK) && copied > 0) {
+		mytcp_rcvbuf_autotune(sk);
 		mytcp_rcv_window_update(sk);
+	}
 out:
 	release_sock(sk);
 	return copied;
@@ -843,6 +845,10 @@ void mytcp_established(struct sock *sk)
 
 	mytcp_cc_init(&msk->cc, msk->ca_ops, msk->mss, MYTCP_INIT_CWND);
 	msk->rcv_tstamp = jiffies;
+	/* RFC 9293 section 3.7.1: the default until a larger segment comes */
+	msk->rcv_mss = min_t(u16, msk->advmss, 536);
+	mytcp_enter_quickack(sk);
+	mytcp_drs_start(sk);
 	if (sock_flag(sk, SOCK_KEEPOPEN))
 		mytcp_arm_keepalive(sk);
 }
