@@ -504,14 +504,19 @@ out:
 /*
  * Tell the peer the window opened when the reader freed enough room: RFC
  * 9293 section 3.8.6.2.2, judged on what the window selection would really
- * advertise (mytcp_window_update_due()).
+ * advertise (mytcp_window_update_due()).  And a delayed ACK goes now if
+ * the reader took everything there was (as TCP's tcp_cleanup_rbuf()): a
+ * sender holding back a small last segment for that ACK (Nagle, RFC 9293
+ * section 3.7.4) would otherwise idle for the whole delay.
  */
 static void mytcp_rcv_window_update(struct sock *sk)
 {
 	if (!((1 << sk->sk_state) &
 	      (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2)))
 		return;
-	if (mytcp_window_update_due(sk))
+	if (mytcp_window_update_due(sk) ||
+	    (mytcp_sk(sk)->ack_pending &&
+	     skb_queue_empty(&sk->sk_receive_queue)))
 		mytcp_send_ack(sk);
 }
 
