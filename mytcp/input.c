@@ -203,6 +203,20 @@ static void mytcp_ooo_insert(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
+ * The peer's full segment size, for the "every second full-sized segment"
+ * rule (mytcp_ack_rule()): the largest payload seen, a GSO skb counted by
+ * its segments, never above the MSS we announced.
+ */
+static void mytcp_note_rcv_mss(struct mytcp_sock *msk,
+			       const struct sk_buff *skb)
+{
+	u32 seg = skb_shinfo(skb)->gso_size ?: skb->len;
+
+	if (seg > msk->rcv_mss)
+		msk->rcv_mss = min_t(u32, seg, msk->advmss);
+}
+
+/*
  * RFC 9293 section 3.10.7.4, seventh and eighth checks: data and FIN, in
  * ESTABLISHED, FIN-WAIT-1 and FIN-WAIT-2.  Takes the skb.
  */
@@ -232,9 +246,15 @@ static void mytcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	cb = MYTCP_SKB_CB(skb);
 	skb_dst_drop(skb);
 	skb_set_owner_r(skb, sk);
+	mytcp_note_rcv_mss(msk, skb);
 	if (mytcp_seq_after(cb->seq, msk->rcv_nxt)) {
-		/* a hole before it: hold it, and send a duplicate ACK */
+		/*
+		 * a hole before it: hold it, and send a duplicate ACK at
+		 * once (RFC 5681 section 4.2); ACK each segment until the
+		 * hole is filled and the sender has recovered
+		 */
 		mytcp_ooo_insert(sk, skb);
+		mytcp_enter_quickack(sk);
 		mytcp_send_ack(sk);
 		return;
 	}

@@ -82,6 +82,8 @@ static const char *const mytcp_mib_names[MYTCP_MIB_MAX] = {
 	[MYTCP_MIB_OUT_GSO_SKBS]		= "OutGsoSkbs",
 	[MYTCP_MIB_GSO_SEGMENTS]		= "GsoSegments",
 	[MYTCP_MIB_IN_GSO_SKBS]			= "InGsoSkbs",
+	[MYTCP_MIB_DELAYED_ACKS]		= "DelayedACKs",
+	[MYTCP_MIB_RCVBUF_GROWN]		= "RcvBufAutoGrown",
 };
 
 /**
@@ -142,6 +144,8 @@ static int __net_init mytcp_net_init(struct net *net)
 	mn->syncookies = 1;
 	mn->rmem_default = 1024 * 1024;
 	mn->wmem_default = 1024 * 1024;
+	/* as TCP's tcp_rmem[2] */
+	mn->rmem_max = 6 * 1024 * 1024;
 	/* as Linux's tcp_keepalive_time, _intvl and _probes */
 	mn->keepalive_time = 7200;
 	mn->keepalive_intvl = 75;

@@ -74,26 +74,39 @@ u32 mytcp_select_window(struct sock *sk)
 	return min(wnd >> msk->rcv_wscale, 65535U);
 }
 
+/* The window an empty receive buffer gives: half of sk_rcvbuf, capped */
+static u32 mytcp_full_window(const struct sock *sk)
+{
+	u32 wscale = mytcp_sk(sk)->rcv_wscale;
+
+	return round_down(min_t(u32, READ_ONCE(sk->sk_rcvbuf) / 2,
+				65535U << wscale), 1U << wscale);
+}
+
 /**
  * mytcp_window_update_due - would a window update be worth a segment now?
  * @sk: the socket
  *
- * RFC 9293 section 3.8.6.2.2 (receiver-side silly window avoidance): only
- * when the right edge we would advertise now lies at least
- * min(RCV.BUFF / 2, Eff.snd.MSS) beyond the one advertised last.  What
- * mytcp_select_window() would send is compared, with the window scale and
- * its cap, so a reader never causes an ACK that carries the same window.
+ * RFC 9293 section 3.8.6.2.2 (receiver-side silly window avoidance): the
+ * right edge we would advertise now must lie at least
+ * min(RCV.BUFF / 2, Eff.snd.MSS) beyond the one advertised last, and, so
+ * that a reader does not cost an ACK per MSS it reads, the window still
+ * open must be down to half of the full one with the new one at least
+ * twice it (mytcp_wnd_update_rule()).  What mytcp_select_window() would
+ * send is compared, with the window scale and its cap, so a reader never
+ * causes an ACK that carries the same window.
  *
  * Return: true when an ACK should go out to announce the window.
  */
 bool mytcp_window_update_due(const struct sock *sk)
 {
 	const struct mytcp_sock *msk = mytcp_sk(sk);
-	u32 old_right = msk->rcv_wup + msk->rcv_wnd;
-	u32 new_right = msk->rcv_nxt + mytcp_rcv_window_now(sk);
+	s32 left = (s32)(msk->rcv_wup + msk->rcv_wnd - msk->rcv_nxt);
 
-	return mytcp_seq_after(new_right, old_right) &&
-	       new_right - old_right >= mytcp_rcv_sws_step(sk);
+	return mytcp_wnd_update_rule(left > 0 ? left : 0,
+				     mytcp_rcv_window_now(sk),
+				     mytcp_full_window(sk),
+				     mytcp_rcv_sws_step(sk));
 }
 
 static int mytcp_v4_queue_xmit(struct sock *sk, struct sk_buff *skb)
@@ -785,25 +798,54 @@ void mytcp_retransmit_una(struct sock *sk)
 }
 
 /**
- * mytcp_ack_soon - acknowledge received data, now or a little later
+ * mytcp_ack_soon - acknowledge in-order data, now or a little later
  * @sk: the socket, locked
- * @now: send at once (out-of-order data, a filled hole, a FIN)
+ * @now: send at once (a filled hole, a FIN)
  *
- * RFC 9293 section 3.8.6.3 and RFC 5681 section 4.2: an ACK for at least
- * every second full segment, and none delayed by more than 500 ms (we wait
- * MYTCP_DELACK_MS); out-of-order data is acknowledged at once.
+ * RFC 9293 section 3.8.6.3, RFC 1122 section 4.2.3.2 and RFC 5681 section
+ * 4.2, as mytcp_ack_rule() decides: at once for the second full-sized
+ * segment, in quick-ACK mode, or when @now; otherwise the delayed-ACK timer
+ * (owned by the socket, msk->delack_timer; timer.c sends the ACK) is armed
+ * for mytcp_delack_us() (40 to 200 ms), unless already running.  Any
+ * segment we send before it fires carries the ACK and makes it a no-op.
  */
 void mytcp_ack_soon(struct sock *sk, bool now)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
+	enum mytcp_ack_why why;
 
-	if (now || ++msk->ack_pending >= 2) {
+	if (msk->ack_pending < U8_MAX)
+		msk->ack_pending++;
+	why = mytcp_ack_rule(msk->rcv_nxt - msk->rcv_wup, msk->rcv_mss,
+			     msk->quickack, now);
+	msk->ack_why = why;
+	if (why != MYTCP_ACK_DELAYED) {
+		if (msk->quickack)
+			msk->quickack--;
 		mytcp_send_ack(sk);
 		return;
 	}
-	if (!timer_pending(&msk->delack_timer))
+	if (!timer_pending(&msk->delack_timer)) {
+		msk->delack_us = mytcp_delack_us(msk->rtt.srtt);
 		sk_reset_timer(sk, &msk->delack_timer,
-			       jiffies + msecs_to_jiffies(MYTCP_DELACK_MS));
+			       jiffies + usecs_to_jiffies(msk->delack_us));
+	}
+}
+
+/**
+ * mytcp_enter_quickack - acknowledge the next segments one by one
+ * @sk: the socket, locked
+ *
+ * At the start of a connection and after out-of-order data (RFC 5681
+ * section 4.2: the sender is in slow start or recovering, and every ACK
+ * counts), for mytcp_quickack_budget() segments.
+ */
+void mytcp_enter_quickack(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	msk->quickack = max(msk->quickack,
+			    mytcp_quickack_budget(msk->rcv_wnd, msk->rcv_mss));
 }
 
 static struct sk_buff *mytcp_alloc_ctl_skb(struct sock *sk, gfp_t gfp)

@@ -120,11 +120,13 @@ static void mytcp_proc_sk(struct sock *sk, void *arg)
 	seq_printf(w->seq, "%4d: ", w->row++);
 	mytcp_proc_addrs(w, &l, inet->inet_sport, &r, inet->inet_dport);
 	seq_printf(w->seq,
-		   "%02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %pK %u %u\n",
+		   "%02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %pK %u %u %u %u\n",
 		   state, txq, rxq, tr, jiffies_delta_to_clock_t(when), msk->backoff,
 		   from_kuid_munged(seq_user_ns(w->seq), sock_i_uid(sk)), 0,
 		   sock_i_ino(sk), refcount_read(&sk->sk_refcnt), sk,
-		   (u32)(mytcp_current_rto_us(sk) / USEC_PER_MSEC), msk->cc.cwnd);
+		   (u32)(mytcp_current_rto_us(sk) / USEC_PER_MSEC), msk->cc.cwnd,
+		   mytcp_delack_us(msk->rtt.srtt) / (u32)USEC_PER_MSEC,
+		   msk->quickack);
 	if (state == TCP_LISTEN)
 		mytcp_proc_requests(sk, w);
 }

@@ -24,6 +24,7 @@
 #include <uapi/linux/mytcp.h>
 #include "cong.h"
 #include "header.h"
+#include "rcvpolicy.h"
 #include "rules.h"
 #include "seq.h"
 #include "state.h"
@@ -38,7 +39,6 @@
 /* a SYN cookie is good in its 64-second period and the next (isn.c) */
 #define MYTCP_COOKIE_LIFE_SECS	128
 #define MYTCP_LISTEN_TICK	(HZ / 5)	/* SYN queue scan period */
-#define MYTCP_DELACK_MS		40	/* delayed ACK (RFC 9293 3.8.6.3) */
 /* at most one ACK per this for unacceptable bare segments (output.c) */
 #define MYTCP_OOW_ACK_MS	500
 
@@ -286,8 +286,19 @@ struct mytcp_af_ops {
  * @ooo_queue: received segments beyond RCV.NXT, sorted by sequence number
  * @rtx_timer: retransmission and zero-window probe timer
  * @misc_timer: FIN_WAIT_2 timeout of an orphan, and keepalive
- * @delack_timer: delayed ACK
+ * @delack_timer: delayed ACK (RFC 9293 section 3.8.6.3; output.c arms it in
+ *	mytcp_ack_soon(), timer.c's handler sends the ACK)
  * @ack_pending: in-order segments received since our last ACK
+ * @quickack: segments still to acknowledge one by one (quick-ACK mode, at
+ *	the start and after out-of-order data; mytcp_quickack_budget())
+ * @ack_why: enum mytcp_ack_why of the last in-order segment's ACK decision
+ * @rcv_mss: the peer's full segment size as seen so far (for "every second
+ *	full-sized segment"), at most @advmss
+ * @delack_us: the delay the delayed-ACK timer was last armed with
+ * @delayed_acks: ACKs the delayed-ACK timer sent
+ * @drs_space: autotuning: the most the reader drained in one RTT
+ * @drs_seq: autotuning: @copied_seq at the start of this measurement
+ * @drs_us: autotuning: when this measurement started (mytcp_clock_us())
  * @keepalive_probes: keepalive probes sent without an answer
  * @rcv_tstamp: jiffies when the last segment arrived
  * @oow_ack_stamp: jiffies when we last answered an unacceptable bare
@@ -358,6 +369,14 @@ struct mytcp_sock {
 	struct timer_list misc_timer;
 	struct timer_list delack_timer;
 	u8 ack_pending;
+	u8 quickack;
+	u8 ack_why;
+	u16 rcv_mss;
+	u32 delack_us;
+	u32 delayed_acks;
+	u32 drs_space;
+	u32 drs_seq;
+	u64 drs_us;
 	u8 keepalive_probes;
 	unsigned long rcv_tstamp;
 	unsigned long oow_ack_stamp;
@@ -504,6 +523,8 @@ enum mytcp_mib_field {
 	MYTCP_MIB_OUT_GSO_SKBS,
 	MYTCP_MIB_GSO_SEGMENTS,
 	MYTCP_MIB_IN_GSO_SKBS,
+	MYTCP_MIB_DELAYED_ACKS,
+	MYTCP_MIB_RCVBUF_GROWN,
 	MYTCP_MIB_MAX
 };
 
@@ -521,6 +542,7 @@ enum mytcp_mib_field {
  * @max_syn_backlog: upper bound on a listener's SYN queue
  * @rmem_default: receive buffer of a new socket without SO_RCVBUF
  * @wmem_default: send buffer of a new socket without SO_SNDBUF
+ * @rmem_max: what receive buffer autotuning grows a buffer to at most
  * @syncookies: answer SYNs with cookies when a SYN queue is full
  * @challenge_ack_limit: challenge ACKs sent per second, at most (RFC 5961
  *	section 7)
@@ -549,6 +571,7 @@ struct mytcp_net {
 	int max_syn_backlog;
 	int rmem_default;
 	int wmem_default;
+	int rmem_max;
 	int syncookies;
 	int challenge_ack_limit;
 	int keepalive_time;
@@ -692,6 +715,7 @@ bool mytcp_challenge_ack_allowed(struct net *net);
 void mytcp_send_challenge_ack(struct sock *sk);
 void mytcp_send_keepalive_probe(struct sock *sk);
 void mytcp_ack_soon(struct sock *sk, bool now);
+void mytcp_enter_quickack(struct sock *sk);
 void mytcp_send_active_reset(struct sock *sk, gfp_t gfp);
 int mytcp_reply_oif(struct net *net, const struct sk_buff *skb,
 		    int bound_dev_if);
@@ -728,6 +752,8 @@ bool mytcp_skb_loose(u32 len, u32 truesize);
 bool mytcp_skb_worth_copying(u32 len, u32 truesize);
 unsigned int mytcp_collapse_queue(struct sock *sk, struct sk_buff_head *queue);
 struct sk_buff *mytcp_compact_skb(struct sk_buff *skb);
+void mytcp_drs_start(struct sock *sk);
+void mytcp_rcvbuf_autotune(struct sock *sk);
 bool mytcp_rmem_make_room(struct sock *sk, struct sk_buff **pskb,
 			  enum mytcp_mib_field *why);
 

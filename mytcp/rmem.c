@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mytcp: receive memory: making room for a segment the window let in.
+ * mytcp: receive memory: making room for a segment the window let in, and
+ * growing the buffer to what the reader drains (autotuning, at the end).
  *
  * The advertised window is half of the free receive buffer
  * (mytcp_receive_space()): it assumes an skb's truesize is at most twice
@@ -283,4 +284,58 @@ bool mytcp_rmem_make_room(struct sock *sk, struct sk_buff **pskb,
 			return true;
 	}
 	return mytcp_ofo_prune(sk, *pskb, why);
+}
+
+/**
+ * mytcp_drs_start - start measuring what the reader drains per RTT
+ * @sk: the socket, locked, entering ESTABLISHED
+ *
+ * The first RTT's mark is the initial window the sender may fill
+ * (RFC 6928's ten segments, or less if we offered less): a reader that
+ * drains more than that in an RTT has a sender that is already growing.
+ */
+void mytcp_drs_start(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+
+	msk->drs_space = min_t(u32, msk->rcv_wnd, 10U * msk->advmss);
+	msk->drs_seq = msk->copied_seq;
+	msk->drs_us = mytcp_clock_us();
+}
+
+/**
+ * mytcp_rcvbuf_autotune - grow the receive buffer to what the reader needs
+ * @sk: the socket, locked, after recvmsg() consumed data
+ *
+ * Dynamic right-sizing, as TCP's receive buffer autotuning: once per RTT
+ * (our smoothed RTT, from the handshake if we send no data), what the
+ * reader took in that RTT is compared with the most it took before; when
+ * it is more, sk_rcvbuf (and with it the window mytcp_receive_space()
+ * offers) grows as mytcp_drs_rcvbuf() says, up to net.mytcp.rmem_max.
+ * Not when the user set SO_RCVBUF (SOCK_RCVBUF_LOCK), nor under memory
+ * pressure (mem.c).
+ */
+void mytcp_rcvbuf_autotune(struct sock *sk)
+{
+	struct mytcp_sock *msk = mytcp_sk(sk);
+	u64 now = mytcp_clock_us();
+	u32 copied, rcvbuf, grown;
+
+	if (!msk->rtt.srtt || now - msk->drs_us < msk->rtt.srtt)
+		return;
+	copied = msk->copied_seq - msk->drs_seq;
+	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK) &&
+	    !sk_under_memory_pressure(sk)) {
+		rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+		grown = mytcp_drs_rcvbuf(copied, msk->drs_space, msk->advmss,
+					 rcvbuf,
+					 mytcp_pernet(sock_net(sk))->rmem_max);
+		if (grown > rcvbuf) {
+			WRITE_ONCE(sk->sk_rcvbuf, grown);
+			mytcp_inc_stats(sock_net(sk), MYTCP_MIB_RCVBUF_GROWN);
+		}
+	}
+	msk->drs_space = max(msk->drs_space, copied);
+	msk->drs_seq = msk->copied_seq;
+	msk->drs_us = now;
 }

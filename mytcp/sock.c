@@ -512,14 +512,19 @@ out:
 /*
  * Tell the peer the window opened when the reader freed enough room: RFC
  * 9293 section 3.8.6.2.2, judged on what the window selection would really
- * advertise (mytcp_window_update_due()).
+ * advertise (mytcp_window_update_due()).  And a delayed ACK goes now if
+ * the reader took everything there was (as TCP's tcp_cleanup_rbuf()): a
+ * sender holding back a small last segment for that ACK (Nagle, RFC 9293
+ * section 3.7.4) would otherwise idle for the whole delay.
  */
 static void mytcp_rcv_window_update(struct sock *sk)
 {
 	if (!((1 << sk->sk_state) &
 	      (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2)))
 		return;
-	if (mytcp_window_update_due(sk))
+	if (mytcp_window_update_due(sk) ||
+	    (mytcp_sk(sk)->ack_pending &&
+	     skb_queue_empty(&sk->sk_receive_queue)))
 		mytcp_send_ack(sk);
 }
 
@@ -611,8 +616,10 @@ static int mytcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			consume_skb(found);
 		}
 	}
-	if (!(flags & MSG_PEEK) && copied > 0)
+	if (!(flags & MSG_PEEK) && copied > 0) {
+		mytcp_rcvbuf_autotune(sk);
 		mytcp_rcv_window_update(sk);
+	}
 out:
 	release_sock(sk);
 	return copied;
@@ -926,6 +933,10 @@ void mytcp_established(struct sock *sk)
 
 	mytcp_cc_init(&msk->cc, msk->ca_ops, msk->mss, MYTCP_INIT_CWND);
 	msk->rcv_tstamp = jiffies;
+	/* RFC 9293 section 3.7.1: the default until a larger segment comes */
+	msk->rcv_mss = min_t(u16, msk->advmss, 536);
+	mytcp_enter_quickack(sk);
+	mytcp_drs_start(sk);
 	if (sock_flag(sk, SOCK_KEEPOPEN))
 		mytcp_arm_keepalive(sk);
 }

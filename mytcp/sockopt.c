@@ -34,6 +34,18 @@ static void mytcp_fill_info(struct sock *sk, struct mytcp_info *info)
 	info->retransmits = msk->retrans_out;
 	info->bytes_acked = msk->bytes_acked;
 	info->bytes_received = msk->bytes_received;
+	info->ato_us = mytcp_delack_us(msk->rtt.srtt);
+	if (msk->ack_pending && timer_pending(&msk->delack_timer) &&
+	    time_after(msk->delack_timer.expires, jiffies))
+		info->delack_left_us =
+			jiffies_to_usecs(msk->delack_timer.expires - jiffies);
+	info->ack_pending = msk->ack_pending;
+	info->quickack = msk->quickack;
+	info->ack_why = msk->ack_why;
+	info->delayed_acks = msk->delayed_acks;
+	info->rcv_mss = msk->rcv_mss;
+	info->rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+	info->rcv_space = msk->drs_space;
 }
 
 /* MYTCP_CONGESTION: a name, as TCP_CONGESTION takes (not NUL-terminated) */

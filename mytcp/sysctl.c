@@ -112,6 +112,14 @@ static struct ctl_table mytcp_sysctl_template[] = {
 		.extra2		= &mytcp_max_buf,
 	},
 	{
+		.procname	= "rmem_max",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &mytcp_min_buf,
+		.extra2		= &mytcp_max_buf,
+	},
+	{
 		.procname	= "syncookies",
 		.maxlen		= sizeof(int),
 		.mode		= 0644,
@@ -196,7 +204,7 @@ int mytcp_sysctl_init_net(struct net *net)
 		&mn->synack_retries, &mn->retries2, &mn->orphan_retries,
 		&mn->rto_min_ms,
 		&mn->rto_max_ms, &mn->max_syn_backlog, &mn->rmem_default,
-		&mn->wmem_default, &mn->syncookies,
+		&mn->wmem_default, &mn->rmem_max, &mn->syncookies,
 		&mn->challenge_ack_limit, &mn->keepalive_time,
 		&mn->keepalive_intvl, &mn->keepalive_probes, &mn->cong_default,
 		NULL, &mn->experiments, &mn->max_tw_buckets,

@@ -6,7 +6,8 @@
  * in flight, the persist timer (RFC 9293 section 3.8.6.1).
  * misc_timer: the FIN-WAIT-2 timeout of an orphaned socket, and keepalive
  * (RFC 9293 section 3.8.4) on a connection with SO_KEEPALIVE.
- * delack_timer: the delayed ACK (section 3.8.6.3).
+ * delack_timer: the delayed ACK (section 3.8.6.3), armed by mytcp_ack_soon()
+ * for mytcp_delack_us(); a no-op if a segment carried the ACK meanwhile.
  * listen_timer (listen.c): SYN+ACK retransmission for the SYN queue.
  *
  * Each armed timer holds a reference on its socket (sk_reset_timer()); the
@@ -17,6 +18,7 @@
 #include <linux/ktime.h>
 
 #include "protocol.h"
+#include "trace.h"
 
 #define MYTCP_TIMER_RETRY	(HZ / 20)
 
@@ -272,8 +274,18 @@ static void mytcp_delack_timer(struct timer_list *t)
 	if (sock_owned_by_user(sk))
 		sk_reset_timer(sk, &msk->delack_timer,
 			       jiffies + MYTCP_TIMER_RETRY);
-	else if (msk->ack_pending && sk->sk_state != TCP_CLOSE)
+	else if (msk->ack_pending && sk->sk_state != TCP_CLOSE) {
+		struct in6_addr saddr, daddr;
+
+		msk->delayed_acks++;
+		mytcp_inc_stats(sock_net(sk), MYTCP_MIB_DELAYED_ACKS);
+		mytcp_sk_saddr(sk, &saddr);
+		mytcp_sk_raddr(sk, &daddr);
+		trace_mytcp_delack(sock_net(sk), &saddr, inet_sk(sk)->inet_sport,
+				   &daddr, inet_sk(sk)->inet_dport, msk->rcv_nxt,
+				   msk->delack_us);
 		mytcp_send_ack(sk);
+	}
 	bh_unlock_sock(sk);
 	sock_put(sk);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * mytcp tracepoints: every state change, segment in and out, retransmission
- * and drop, under events/mytcp/ in tracefs.  `mytcp trace` reads them to
+ * mytcp tracepoints: every state change, segment in and out, retransmission,
+ * drop and delayed ACK, under events/mytcp/ in tracefs.  `mytcp trace` reads them to
  * draw the ladder diagram of a connection.  Fields are flat (no structs) so
  * that trace-cmd and perf decode them from the format files.
  */
@@ -168,6 +168,30 @@ TRACE_EVENT(mytcp_retransmit,
 		      __entry->netns, __entry->saddr,
 		      __entry->daddr, __entry->seq,
 		      __entry->len, __get_str(why), __entry->rto_us)
+);
+
+/*
+ * The delayed-ACK timer sent the ACK it was armed for (RFC 9293 section
+ * 3.8.6.3): the ACK number, and how long it waited (mytcp_delack_us()).
+ */
+TRACE_EVENT(mytcp_delack,
+	    TP_PROTO(const struct net *net, const struct in6_addr *saddr, __be16 sport,
+		     const struct in6_addr *daddr, __be16 dport, u32 ack,
+		     u32 delay_us),
+	    TP_ARGS(net, saddr, sport, daddr, dport, ack, delay_us),
+	    TP_STRUCT__entry(__field(__u32, netns)
+			     __array(__u8, saddr, sizeof(struct sockaddr_in6))
+			     __array(__u8, daddr, sizeof(struct sockaddr_in6))
+			     __field(__u32, ack)
+			     __field(__u32, delay_us)),
+	    TP_fast_assign(__entry->netns = net->ns.inum;
+			   mytcp_tp_store_addr(__entry->saddr, saddr, sport);
+			   mytcp_tp_store_addr(__entry->daddr, daddr, dport);
+			   __entry->ack = ack;
+			   __entry->delay_us = delay_us),
+	    TP_printk("netns=%u %pISpc %pISpc ack=%u delay_us=%u",
+		      __entry->netns, __entry->saddr, __entry->daddr,
+		      __entry->ack, __entry->delay_us)
 );
 
 /* A received segment is dropped; the reason is its counter's name. */

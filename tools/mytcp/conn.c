@@ -28,6 +28,15 @@
 
 /* ---- Connection info ---- */
 
+/* struct mytcp_info's ack_why, as a word */
+static const char *ack_why_name(unsigned int why)
+{
+	static const char *const names[] = { "delayed", "two-segments",
+					     "quick", "pushed" };
+
+	return why < sizeof(names) / sizeof(names[0]) ? names[why] : "?";
+}
+
 /*
  * One "info" step line with the connection's protocol state: MYTCP_INFO for
  * mytcp, TCP_INFO for tcp.  A failing getsockopt is reported, not fatal.
@@ -50,12 +59,18 @@ static void print_info(int fd, int proto)
 		step("info state=%s iss=%u irs=%u snd_una=%u snd_nxt=%u"
 		     " rcv_nxt=%u snd_wnd=%u rcv_wnd=%u mss=%u rto_us=%u"
 		     " srtt_us=%u rttvar_us=%u cwnd=%u ssthresh=%u"
-		     " retransmits=%u bytes_acked=%llu bytes_received=%llu",
+		     " retransmits=%u bytes_acked=%llu bytes_received=%llu"
+		     " ato_us=%u delack_left_us=%u ack_pending=%u quickack=%u"
+		     " ack_why=%s delayed_acks=%u rcv_mss=%u rcvbuf=%u"
+		     " rcv_space=%u",
 		     state_name(mi.state), mi.iss, mi.irs, mi.snd_una,
 		     mi.snd_nxt, mi.rcv_nxt, mi.snd_wnd, mi.rcv_wnd, mi.mss,
 		     mi.rto_us, mi.srtt_us, mi.rttvar_us, mi.cwnd, mi.ssthresh,
 		     mi.retransmits, (unsigned long long)mi.bytes_acked,
-		     (unsigned long long)mi.bytes_received);
+		     (unsigned long long)mi.bytes_received, mi.ato_us,
+		     mi.delack_left_us, mi.ack_pending, mi.quickack,
+		     ack_why_name(mi.ack_why), mi.delayed_acks, mi.rcv_mss,
+		     mi.rcvbuf, mi.rcv_space);
 	} else {
 		struct tcp_info ti;
 

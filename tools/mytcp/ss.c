@@ -5,8 +5,8 @@
  *
  * Both files have the layout of /proc/net/tcp: "sl local rem st tx:rx
  * tr:when retrnsmt uid timeout inode", then for full sockets refcount,
- * pointer and two protocol fields (mytcp: rto_ms cwnd; tcp: rto in clock
- * ticks, ato, quick/pingpong, cwnd, ssthresh).  Addresses are the __be32 in
+ * pointer and the protocol fields (mytcp: rto_ms cwnd, then ato_ms and
+ * quickack; tcp: rto in clock ticks, ato, quick/pingpong, cwnd, ssthresh).  Addresses are the __be32 in
  * hex as the host stores it, ports in host order; tx, rx, tr, when and
  * retrnsmt are hex, when in clock ticks (USER_HZ).
  */
@@ -40,6 +40,7 @@ struct ss_row {
 	unsigned int state, tr, retrans, uid;
 	unsigned long tx, rx, when, inode;
 	long rto_ms, cwnd;		/* -1: not in the row */
+	long ato_ms, quick;		/* -1: not in the row */
 };
 
 static const char ss_usage[] =
@@ -122,6 +123,8 @@ static int parse_row(char *line, struct ss_row *r, bool mytcp)
 	memset(r, 0, sizeof(*r));
 	r->rto_ms = -1;
 	r->cwnd = -1;
+	r->ato_ms = -1;
+	r->quick = -1;
 	if (parse_endpoint(f[1], r->local, sizeof(r->local)) ||
 	    parse_endpoint(f[2], r->peer, sizeof(r->peer)))
 		return -1;
@@ -135,9 +138,16 @@ static int parse_row(char *line, struct ss_row *r, bool mytcp)
 	if (mytcp && n >= 14) {
 		r->rto_ms = strtol(f[12], NULL, 10);
 		r->cwnd = strtol(f[13], NULL, 10);
+		if (n >= 16) {
+			r->ato_ms = strtol(f[14], NULL, 10);
+			r->quick = strtol(f[15], NULL, 10);
+		}
 	} else if (!mytcp && n >= 16) {
 		r->rto_ms = strtol(f[12], NULL, 10) * 1000 /
 			    sysconf(_SC_CLK_TCK);
+		r->ato_ms = strtol(f[13], NULL, 10) * 1000 /
+			    sysconf(_SC_CLK_TCK);
+		r->quick = strtol(f[14], NULL, 10) >> 1;
 		r->cwnd = strtol(f[15], NULL, 10);
 	}
 	return 0;
@@ -199,6 +209,8 @@ static void print_row(const struct ss_row *r, int lw, int pw, bool ext,
 		printf(" uid:%u ino:%lu", r->uid, r->inode);
 		if (r->rto_ms >= 0)
 			printf(" rto:%ld cwnd:%ld", r->rto_ms, r->cwnd);
+		if (r->ato_ms >= 0)
+			printf(" ato:%ld qack:%ld", r->ato_ms, r->quick);
 	}
 	putchar('\n');
 }

@@ -9,6 +9,7 @@
  *   mytcp_segment_in: (the same; SRC is the peer)
  *   mytcp_retransmit: netns=N LOCAL REMOTE seq= len= why= rto_us=
  *   mytcp_drop: netns=N SRC DST reason=COUNTER
+ *   mytcp_delack: netns=N LOCAL REMOTE ack= delay_us=
  * with endpoints as a.b.c.d:port.  A connection is its pair of endpoints,
  * whichever way round an event names them.  Its client is the end that
  * sent the first SYN.  Arrows come from mytcp_segment_out, so that a
@@ -46,17 +47,19 @@
 
 static const char *const event_names[] = {
 	"mytcp_state", "mytcp_segment_out", "mytcp_segment_in",
-	"mytcp_retransmit", "mytcp_drop",
+	"mytcp_retransmit", "mytcp_drop", "mytcp_delack",
 };
 
-enum ev_type { EV_STATE, EV_OUT, EV_IN, EV_RETRANS, EV_DROP, NR_EVENTS };
+enum ev_type {
+	EV_STATE, EV_OUT, EV_IN, EV_RETRANS, EV_DROP, EV_DELACK, NR_EVENTS
+};
 
 struct event {
 	enum ev_type type;
 	double ts;			/* trace clock, seconds */
 	struct endpoint a, b;		/* as printed: first, second */
 	char old[16], new[16];		/* mytcp_state */
-	uint32_t seq, ack, len, rto_us;
+	uint32_t seq, ack, len, rto_us;	/* rto_us: also mytcp_delack delay_us */
 	unsigned int flags;
 	char why[24], reason[48];
 };
@@ -378,7 +381,7 @@ static void parse_kv(struct event *e, const char *key, char *val)
 		e->ack = strtoul(val, NULL, 10);
 	else if (!strcmp(key, "len"))
 		e->len = strtoul(val, NULL, 10);
-	else if (!strcmp(key, "rto_us"))
+	else if (!strcmp(key, "rto_us") || !strcmp(key, "delay_us"))
 		e->rto_us = strtoul(val, NULL, 10);
 	else if (!strcmp(key, "flags"))
 		e->flags = parse_flags(val);
@@ -747,6 +750,15 @@ static void handle(struct event *e)
 		c->t_last = t;
 		snprintf(text, sizeof(text), "retransmit (%s) seq=%u len=%u rto=%ums",
 			 e->why, e->seq, e->len, e->rto_us / 1000);
+		add_note(c, end_of(c, &e->a), text, t);
+		break;
+	case EV_DELACK:
+		c = find_conn(&e->a, &e->b);
+		if (!c)
+			break;
+		c->t_last = t;
+		snprintf(text, sizeof(text), "delayed ACK ack=%u after %ums",
+			 e->ack, e->rto_us / 1000);
 		add_note(c, end_of(c, &e->a), text, t);
 		break;
 	case EV_DROP:

@@ -31,6 +31,7 @@ import cases_close                                  # noqa: E402,F401
 import cases_header                                 # noqa: E402,F401
 import cases_icmp                                   # noqa: E402,F401
 import cases_memory                                 # noqa: E402,F401
+import cases_ack                                    # noqa: E402,F401
 
 
 def ensure_module():

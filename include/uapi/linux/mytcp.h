@@ -56,6 +56,21 @@
  * @retransmits: segments retransmitted on this connection
  * @bytes_acked: payload bytes the peer acknowledged
  * @bytes_received: payload bytes delivered in order
+ * @ato_us: the delay a delayed ACK waits now (40 to 200 ms, a quarter of
+ *	the smoothed RTT)
+ * @delack_left_us: time left on the delayed-ACK timer while an ACK is owed,
+ *	else 0
+ * @ack_pending: in-order segments received since our last ACK
+ * @quickack: segments still to acknowledge one by one (quick-ACK mode)
+ * @ack_why: how the last in-order segment was answered: 0 delayed (timer
+ *	armed), 1 at once as the second full-sized segment, 2 at once in
+ *	quick-ACK mode, 3 at once for a filled hole or a FIN
+ * @delayed_acks: ACKs the delayed-ACK timer sent
+ * @rcv_mss: the peer's full segment size, as this end estimates it
+ * @rcvbuf: the receive buffer now (grown by autotuning, SO_RCVBUF's value
+ *	if set)
+ * @rcv_space: autotuning's measure: the most the reader drained in one RTT
+ * @reserved2: zero
  */
 struct mytcp_info {
 	__u32 state;
@@ -76,6 +91,16 @@ struct mytcp_info {
 	__u32 reserved;
 	__u64 bytes_acked;
 	__u64 bytes_received;
+	__u32 ato_us;
+	__u32 delack_left_us;
+	__u32 ack_pending;
+	__u32 quickack;
+	__u32 ack_why;
+	__u32 delayed_acks;
+	__u32 rcv_mss;
+	__u32 rcvbuf;
+	__u32 rcv_space;
+	__u32 reserved2;
 };
 
 #endif /* _UAPI_LINUX_MYTCP_H */
