@@ -729,6 +729,11 @@ void mytcp_send_ack_reply(struct net *net, const struct in6_addr *saddr,
 int mytcp_queue_syn(struct sock *sk, u8 flags);
 void mytcp_send_fin(struct sock *sk);
 void mytcp_send_synack(struct sock *listener, struct mytcp_request *req);
+void mytcp_fill_header(const struct net *net, struct sk_buff *skb,
+		       const struct in6_addr *saddr,
+		       const struct in6_addr *daddr, __be16 sport,
+		       __be16 dport, u32 seq, u32 ack, u8 flags, u16 wnd,
+		       const struct mytcp_opts *opts);
 int mytcp_split_skb(struct sock *sk, struct sk_buff *skb, u32 len);
 u32 mytcp_xmit_cap(u32 len, u32 skb_len, u32 mss, u32 goal);
 void mytcp_retransmit_head(struct sock *sk);
