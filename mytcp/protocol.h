@@ -729,6 +729,7 @@ void mytcp_send_ack_reply(struct net *net, const struct in6_addr *saddr,
 int mytcp_queue_syn(struct sock *sk, u8 flags);
 void mytcp_send_fin(struct sock *sk);
 void mytcp_send_synack(struct sock *listener, struct mytcp_request *req);
+int mytcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size);
 void mytcp_fill_header(const struct net *net, struct sk_buff *skb,
 		       const struct in6_addr *saddr,
 		       const struct in6_addr *daddr, __be16 sport,
