@@ -127,9 +127,9 @@ def cubic_module_carries_data():
             sock.shutdown(socket.SHUT_WR)
         # Both directions are read at once.  With the client's side left
         # unread until the server's finished, its full receive queue
-        # stalled the transfer once in ten runs: a known module bug,
-        # reproduced on branch zerownd (bidir_lossy_repeat), not what
-        # this test is about.
+        # stalled the transfer once in ten runs: a known module bug
+        # (Documentation/design.md section 12), not what this test is
+        # about.
         join_c = lib.in_thread(send_all, c, data)
         join_s = lib.in_thread(send_all, s, back)
         read_c = lib.in_thread(lib.recv_all, c)
