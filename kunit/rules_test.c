@@ -94,6 +94,38 @@ static void rules_seg_acceptable_table(struct kunit *test)
 	}
 }
 
+/*
+ * The special allowance: a segment the table refuses is still read for its
+ * ACK at the right edge, RCV.NXT + RCV.WND (RCV.NXT for a zero window);
+ * a RST only at a zero window's.
+ */
+static void rules_seg_ack_usable(struct kunit *test)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(acc_bases); i++) {
+		u32 nxt = acc_bases[i];
+
+		/* zero window: RCV.NXT, for an ACK and for a RST */
+		KUNIT_EXPECT_TRUE(test, mytcp_seg_ack_usable(nxt, 0, nxt, false));
+		KUNIT_EXPECT_TRUE(test, mytcp_seg_ack_usable(nxt, 0, nxt, true));
+		KUNIT_EXPECT_FALSE(test, mytcp_seg_ack_usable(nxt, 0, nxt + 1, false));
+		KUNIT_EXPECT_FALSE(test, mytcp_seg_ack_usable(nxt, 0, nxt - 1, false));
+		/*
+		 * A peer filled a 100-octet window and some of it was lost:
+		 * its ACKs come numbered RCV.NXT + 100, which the table refuses.
+		 */
+		KUNIT_EXPECT_FALSE(test, mytcp_seg_acceptable(nxt, 100, nxt + 100, 0));
+		KUNIT_EXPECT_TRUE(test, mytcp_seg_ack_usable(nxt, 100, nxt + 100, false));
+		KUNIT_EXPECT_FALSE(test, mytcp_seg_ack_usable(nxt, 100, nxt + 100, true));
+		KUNIT_EXPECT_FALSE(test, mytcp_seg_ack_usable(nxt, 100, nxt + 101, false));
+		KUNIT_EXPECT_FALSE(test, mytcp_seg_ack_usable(nxt, 100, nxt + 99, false));
+		KUNIT_EXPECT_FALSE(test, mytcp_seg_ack_usable(nxt, 100, nxt, false));
+		/* old segments are not let in by it */
+		KUNIT_EXPECT_FALSE(test, mytcp_seg_ack_usable(nxt, 100, nxt - 100, false));
+	}
+}
+
 /* RFC 9293 section 3.10.7.4: SND.UNA < SEG.ACK =< SND.NXT */
 static void rules_ack_acceptable(struct kunit *test)
 {
@@ -395,6 +427,7 @@ static void rules_syn_queue_full(struct kunit *test)
 
 static struct kunit_case rules_test_cases[] = {
 	KUNIT_CASE_PARAM(rules_seg_acceptable_table, acc_gen_params),
+	KUNIT_CASE(rules_seg_ack_usable),
 	KUNIT_CASE(rules_ack_acceptable),
 	KUNIT_CASE(rules_ack_seq),
 	KUNIT_CASE(rules_ack_is_old),

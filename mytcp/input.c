@@ -430,11 +430,13 @@ static void mytcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		synack = true;
 	}
 	/*
-	 * first: sequence number.  With a zero window, a segment at RCV.NXT
-	 * still counts for its ACK and RST (the RFC's "special allowance").
+	 * first: sequence number.  A segment at the right edge of the window
+	 * still counts for its ACK, and at a zero window's (RCV.NXT) for its
+	 * RST: the RFC's "special allowance", see mytcp_seg_ack_usable().
 	 */
 	if (!mytcp_seg_acceptable(msk->rcv_nxt, wnd, cb->seq, seg_len) &&
-	    !(wnd == 0 && cb->seq == msk->rcv_nxt)) {
+	    !mytcp_seg_ack_usable(msk->rcv_nxt, wnd, cb->seq,
+				  cb->flags & TCPHDR_RST)) {
 		mytcp_drop(net, skb, MYTCP_MIB_DROP_NOT_ACCEPTABLE);
 		if (!(cb->flags & TCPHDR_RST))
 			mytcp_send_dupack(sk, seg_len);

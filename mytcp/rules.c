@@ -43,6 +43,35 @@ bool mytcp_seg_acceptable(u32 rcv_nxt, u32 rcv_wnd, u32 seg_seq, u32 seg_len)
 }
 
 /**
+ * mytcp_seg_ack_usable - may a segment the window refuses still count for its ACK?
+ * @rcv_nxt: RCV.NXT
+ * @rcv_wnd: RCV.WND, in bytes
+ * @seg_seq: SEG.SEQ
+ * @rst: the segment carries RST
+ *
+ * RFC 9293 section 3.10.7.4 makes a "special allowance" for a zero window:
+ * a segment at RCV.NXT is read for its ACK and RST though no octet fits.
+ * The same holds at the right edge of any window, RCV.NXT + RCV.WND (the
+ * zero window is the case RCV.WND = 0): a peer that sent all our window
+ * numbers its ACKs SND.NXT, which is that edge, and if some of that data
+ * was lost or dropped on the way, RCV.NXT stays behind and the RFC's table
+ * refuses every one of them.  Two ends sending to each other over a lossy
+ * link then each refuse the other's acknowledgments, and both stall (BSD
+ * and Linux accept SEG.SEQ = RCV.NXT + RCV.WND, as here).  Data in such a
+ * segment lies beyond the window and is cut off.  A RST there counts only
+ * for a zero window, where the edge is RCV.NXT: beside a window with room
+ * it is outside, and RFC 5961 section 3.2 drops it without an answer.
+ *
+ * Return: true when SEG.SEQ is the right edge of the window.
+ */
+bool mytcp_seg_ack_usable(u32 rcv_nxt, u32 rcv_wnd, u32 seg_seq, bool rst)
+{
+	if (rst && rcv_wnd)
+		return false;
+	return seg_seq == rcv_nxt + rcv_wnd;
+}
+
+/**
  * mytcp_ack_acceptable - does SEG.ACK acknowledge something new?
  * @snd_una: SND.UNA
  * @snd_nxt: SND.NXT

@@ -10,6 +10,7 @@
 #include <linux/types.h>
 
 bool mytcp_seg_acceptable(u32 rcv_nxt, u32 rcv_wnd, u32 seg_seq, u32 seg_len);
+bool mytcp_seg_ack_usable(u32 rcv_nxt, u32 rcv_wnd, u32 seg_seq, bool rst);
 bool mytcp_ack_acceptable(u32 snd_una, u32 snd_nxt, u32 seg_ack);
 u32 mytcp_ack_seq(u32 snd_una, u32 snd_max, u32 snd_wnd);
 bool mytcp_ack_is_old(u32 snd_una, u32 seg_ack);
