@@ -584,6 +584,38 @@ def est_karn_no_sample_from_an_ack_covering_a_retransmission(h):
           "from an ambiguous sample" % (again.time - first.time))
 
 
+def carries_data(conn, seg):
+    """A segment with data (an ignore= predicate: a retransmission)."""
+    return len(seg.data) > 0
+
+
+@case("RFC 9293 3.10.7.4")
+def est_ack_at_right_edge_is_read(h):
+    """RFC 9293 3.10.7.4, first: a peer that sent all of our window and
+    lost some of it numbers its ACKs SND.NXT = RCV.NXT + RCV.WND, where the
+    RFC's table refuses a segment.  Its ACK is read all the same (the
+    special allowance the RFC makes for a zero window, at the right edge of
+    any window, as BSD and Linux do): the 100 octets it acknowledges leave
+    the send queue, and it is not counted as a drop.  One octet further on,
+    it is refused and answered <SEQ=SND.NXT><ACK=RCV.NXT>.  (Refused there,
+    two ends sending to each other over a lossy link each refused the
+    other's ACKs until both timed out.)"""
+    ls, s, c = passive_open(h)
+    s.sendall(b"d" * 100)
+    seg = c.expect("A", seq=1, ack=1, length=100)
+    edge = c.rel_ack(seg) + seg.win
+    c.send("A", edge + 1, 101)
+    c.expect("A", seq=101, ack=1, ignore=carries_data)
+    check(c.queues()[0] == 100, "an ACK beyond the window was read")
+    before = h.stats()["DropNotAcceptable"]
+    c.send("A", edge, 101)
+    check(wait_for(lambda: c.queues()[0] == 0),
+          "the ACK at the right edge was not read: %d octets still queued"
+          % c.queues()[0])
+    check(h.stats()["DropNotAcceptable"] == before,
+          "the ACK at the right edge was counted as a drop")
+
+
 @case("RFC 9293 3.10.7.4")
 def est_unacceptable_acks_rate_limited(h):
     """RFC 9293 3.10.7.4, first: an unacceptable segment is answered with
