@@ -416,6 +416,48 @@ def lost_acks_both_sending():
     echo_check(c, s)
 
 
+def send_then_eof(s, data):
+    s.sendall(data)
+    s.shutdown(socket.SHUT_WR)
+
+
+@test(timeout=150)
+def both_sending_one_reader_waits():
+    """2 MiB each way over 1% loss and 10 ms delay, the client reading
+    nothing until the server has all of its data, five times: each end
+    fills the other's window and loses some of it, so ACKs come numbered at
+    the right edge of the window (which the RFC's acceptability table
+    refuses, and which stalled mytcp within a few runs); every run ends
+    byte-exact."""
+    a, b = fresh_pair()
+    n = 2 * MIB
+    with quarantine_on_failure(a, b), lib.netem_both("loss 1% delay 10ms"):
+        for run in range(5):
+            c, s, lst = lib.connected(a, b)
+            cport, sport = lib.sockname(c)[1], lib.sockname(s)[1]
+            data, back = lib.payload(n, 2 * run), lib.payload(n, 2 * run + 1)
+            join_c = lib.in_thread(send_then_eof, c, data)
+            join_s = lib.in_thread(send_then_eof, s, back)
+            s.settimeout(30)
+            try:
+                got_s = lib.recv_all(s)
+            except socket.timeout:
+                raise AssertionError(
+                    "run %d stalled: the server read nothing for 30 s; queues "
+                    "(tx, rx) A %s B %s" % (run, queues(a, cport, sport),
+                                            queues(b, sport, cport))) from None
+            c.settimeout(30)
+            got_c = lib.recv_all(c)
+            join_c(30)
+            join_s(30)
+            assert lib.sha256(got_s) == lib.sha256(data), \
+                "run %d: the server got %d bytes, not the client's" % (run, len(got_s))
+            assert lib.sha256(got_c) == lib.sha256(back), \
+                "run %d: the client got %d bytes, not the server's" % (run, len(got_c))
+            for x in (c, s, lst):
+                x.close()
+
+
 # ------------------------------------------------------------- dead and slow
 
 RETRIES = 3
