@@ -87,6 +87,22 @@ static int send_full(int fd, const uint8_t *buf, size_t n)
 	return 0;
 }
 
+/*
+ * The server's one-byte verdict.  A signal (SIGTERM, the stop request of
+ * xfer_stop()) interrupts a recv() on a socket with SO_RCVTIMEO even with
+ * SA_RESTART (signal(7)): retried, so that stopping cannot turn the last
+ * transfer into a failed one.
+ */
+static int recv_verdict(int fd, char *v)
+{
+	ssize_t r;
+
+	do {
+		r = recv(fd, v, 1, 0);
+	} while (r < 0 && errno == EINTR);
+	return r == 1 ? 0 : -1;
+}
+
 /* one received transfer: 'K' if byte-exact, 'X' if not */
 static char check_one(int c)
 {
@@ -163,6 +179,11 @@ static void client(int nsfd, uint32_t daddr, int port, uint64_t seed,
 		hdr[0] = rng_next(&r);
 		hdr[1] = 4096 + rng_below(&r, 256 * 1024);
 		if (connect(s, (struct sockaddr *)&sa, sizeof(sa))) {
+			/* the stop request came first: no transfer was tried */
+			if (errno == EINTR && stop) {
+				close(s);
+				break;
+			}
 			printf("# xfer %s: connect: %s\n", label, strerror(errno));
 			bad++;
 			close(s);
@@ -177,7 +198,7 @@ static void client(int nsfd, uint32_t daddr, int port, uint64_t seed,
 				if (send_full(s, buf, n))
 					break;
 			}
-			if (!left && !shutdown(s, SHUT_WR) && recv(s, &v, 1, 0) != 1)
+			if (!left && !shutdown(s, SHUT_WR) && recv_verdict(s, &v))
 				v = 0;
 		}
 		if (v == 'K') {
