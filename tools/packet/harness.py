@@ -638,6 +638,12 @@ def synack_again(conn, seg):
             conn.rel_ack(seg) == 1)
 
 
+def syn_again(conn, seg):
+    """A retransmission of the module's SYN (an ignore= predicate for cases
+    in SYN-SENT that a slow machine lets outlast the SYN's 1 s timer)."""
+    return seg.flags == "S" and conn.rel_seq(seg) == 0
+
+
 def nothing_delivered(c):
     """Nothing readable on the connection: its rx_queue in /proc/net/mytcp
     (RCV.NXT - copied) is 0.  Unlike a recv() attempt, this makes the
