@@ -38,22 +38,27 @@ def in_ns(netns, args):
 
 
 class Capture:
-    """tshark writing the protocol's segments on a namespace's veth to a
-    pcap, read back with the segments decoded as TCP."""
+    """tshark printing the protocol's segments on a namespace's veth, as
+    test_observe.py runs it: decoded as TCP, one line per segment."""
 
     def __init__(self, netns):
         if not shutil.which("tshark"):
             raise lib.Skip("no tshark")
-        self.netns = netns
         self.tmp = tempfile.mkdtemp(prefix="tstamp.")
-        self.pcap = os.path.join(self.tmp, "cap.pcap")
+        self.out = os.path.join(self.tmp, "tshark.out")
         self.err = os.path.join(self.tmp, "tshark.err")
-        filt = "ip proto 253" if lib.PROTO == lib.IPPROTO_MYTCP else "tcp"
-        fe = open(self.err, "w")
+        mytcp = lib.PROTO == lib.IPPROTO_MYTCP
+        decode = ["-d", "ip.proto==253,tcp"] if mytcp else []
+        fo, fe = open(self.out, "w"), open(self.err, "w")
         self.proc = subprocess.Popen(
-            in_ns(netns, ["tshark", "-i", lib.link_of(netns), "-n",
-                          "-a", "duration:120", "-f", filt, "-w", self.pcap]),
-            stdout=subprocess.DEVNULL, stderr=fe)
+            in_ns(netns, ["tshark", "-i", lib.link_of(netns), "-l", "-n",
+                          "-a", "duration:120"] + decode +
+                  ["-f", "ip proto 253" if mytcp else "tcp",
+                   "-T", "fields", "-e", "tcp.flags",
+                   "-e", "tcp.options.timestamp.tsval",
+                   "-e", "tcp.options.timestamp.tsecr", "-e", "tcp.len"]),
+            stdout=fo, stderr=fe)
+        fo.close()
         fe.close()
 
         def capturing():
@@ -63,6 +68,25 @@ class Capture:
                 raise AssertionError("tshark exited: " + text.strip())
             return "Capturing on" in text
         lib.wait_for(capturing, 60, "tshark to start capturing")
+        self.mark = 0
+
+    def lines(self):
+        with open(self.out) as f:
+            return f.read().splitlines()
+
+    def prime(self, a, b):
+        """tshark says "Capturing on" before dumpcap sees anything: open
+        and close connections until it has seen one.  What it saw before
+        this returns is left out of stop()'s list."""
+        def seen():
+            c, s, lst = lib.connected(b, a)
+            for x in (c, s, lst):
+                x.close()
+            lib.settle([a, b])
+            return len(self.lines()) > 0
+        lib.wait_for(seen, 60, "tshark to see a connection", interval=0.5)
+        time.sleep(0.5)
+        self.mark = len(self.lines())
 
     def stop(self):
         """Stop the capture: the segments as (flags, tsval, tsecr, len),
@@ -70,21 +94,16 @@ class Capture:
         time.sleep(0.5)
         self.proc.send_signal(signal.SIGINT)
         self.proc.wait(30)
-        decode = ["-d", "ip.proto==253,tcp"] if lib.PROTO == lib.IPPROTO_MYTCP else []
-        r = subprocess.run(["tshark", "-r", self.pcap, "-n"] + decode +
-                           ["-T", "fields", "-e", "tcp.flags",
-                            "-e", "tcp.options.timestamp.tsval",
-                            "-e", "tcp.options.timestamp.tsecr", "-e", "tcp.len"],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           text=True, timeout=60)
-        assert r.returncode == 0, "tshark -r: " + r.stderr.strip()
         segs = []
-        for line in r.stdout.splitlines():
-            f = (line.split("\t") + ["", "", "", ""])[:4]
-            if not f[0]:
+        for line in self.lines()[self.mark:]:
+            v = (line.split("\t") + ["", "", "", ""])[:4]
+            if not v[0]:
                 continue
-            segs.append((int(f[0], 16), int(f[1]) if f[1] else None,
-                         int(f[2]) if f[2] else None, int(f[3] or 0)))
+            segs.append((int(v[0], 16), int(v[1]) if v[1] else None,
+                         int(v[2]) if v[2] else None, int(v[3] or 0)))
+        if not segs:
+            with open(self.err) as f:
+                lib.diag("tshark: " + f.read())
         return segs
 
 
@@ -115,6 +134,7 @@ def tsopt_on_every_segment():
     a, b = lib.netpair()
     cap = Capture(a)
     try:
+        cap.prime(a, b)
         transfer(a, b)
     finally:
         segs = cap.stop()
@@ -134,6 +154,7 @@ def sysctl_off_gives_none():
     with lib.mytcp_sysctl("timestamps", 0, a), lib.mytcp_sysctl("timestamps", 0, b):
         cap = Capture(a)
         try:
+            cap.prime(a, b)
             c, s, lst = lib.connected(b, a)
             f = info(c)
             c.sendall(b"x" * 10000)
