@@ -313,3 +313,29 @@ def tstamp_active_open_refused(h):
     s.send(b"y" * 3000)
     seg = c.expect("A", seq=1, ack=1, length=MSS)
     check(ts_of(seg) is None, "data carries a TSopt")
+
+
+@case("RFC 7323 3.2, RFC 4987 3.6")
+def tstamp_syncookie_negotiates_none(h):
+    """A SYN cookie has no room for the choice nor for TS.Recent: with
+    listen(2), the first three SYNs offering timestamps get them in their
+    SYN-ACKs, the fourth (answered with a cookie, SyncookiesSent + 1) a
+    SYN-ACK without; the connection its ACK makes carries none, and 1460
+    octets a segment."""
+    port = 8100
+    ls = h.listen(port, backlog=2)
+    before = h.stats()
+    for i in range(4):
+        c = h.conn(port)
+        c.send("S", 0, options=[("MSS", MSS)] + ts_opts(1000 + i))
+        sa = c.expect("SA", seq=0, ack=1)
+        if i < 3:
+            check_ts(sa, "SYN-ACK %d" % (i + 1))
+    cookies = h.stats()["SyncookiesSent"] - before["SyncookiesSent"]
+    check(cookies == 1, "SyncookiesSent +%d, wanted +1" % cookies)
+    check(ts_of(sa) is None, "the cookie's SYN-ACK carries a TSopt")
+    c.send("A", 1, 1)
+    s = h.accept(ls)
+    s.send(b"x" * 3000)
+    seg = c.expect("A", seq=1, ack=1, length=MSS)
+    check(ts_of(seg) is None, "data after a cookie carries a TSopt")
