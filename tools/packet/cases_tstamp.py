@@ -5,10 +5,11 @@ TSecr echoing TS.Recent and the TS.Recent rule (section 4.3), PAWS
 (section 5.3) and the MSS the option costs."""
 
 import socket
+import struct
 import time
 
 from harness import (CLOSED, MSS, REMOTE, case, check, nothing_delivered,
-                     recv_exactly)
+                     recv_exactly, wait_for)
 
 TS_OPT = b"\x01\x01\x08\x0a"    # NOP, NOP, kind 8, length 10
 
@@ -339,3 +340,42 @@ def tstamp_syncookie_negotiates_none(h):
     s.send(b"x" * 3000)
     seg = c.expect("A", seq=1, ack=1, length=MSS)
     check(ts_of(seg) is None, "data after a cookie carries a TSopt")
+
+
+def srtt_us(s):
+    """MYTCP_INFO's srtt_us (the eleventh __u32 of struct mytcp_info)."""
+    raw = s.getsockopt(253, 200, 136)
+    return struct.unpack_from("=11I", raw)[10]
+
+
+@case("RFC 7323 4.1, RFC 6298 3")
+def tstamp_rttm_after_retransmission(h):
+    """RFC 7323 section 4: the TSecr of an ACK times the transmission it
+    answers, so an ACK of a retransmitted segment, which Karn's rule
+    leaves without a sample, gives one from its TSecr.  Our ACK of the
+    retransmission echoes a TSval 300 ms older than the retransmission's:
+    SRTT takes a sample of at least 300 ms (SRTT' = 7/8 SRTT + 1/8 R),
+    where without RTTM it would not move."""
+    s = h.socket()
+    s.setblocking(False)
+    s.connect_ex((REMOTE, 9000))
+    c = h.conn(None, 9000)
+    syn = c.expect("S", seq=0)
+    tsv, _ = check_ts(syn, "the SYN")
+    c.send("SA", 0, 1, options=[("MSS", MSS)] + ts_opts(777, tsv))
+    c.expect("A", seq=1, ack=1)
+    s.setblocking(True)
+    s.send(b"z" * 100)
+    c.expect("A", seq=1, ack=1, length=100)
+    rtx = c.expect("A", seq=1, ack=1, length=100, within=5.0)
+    rtx_tsval = check_ts(rtx, "the retransmission")[0]
+    before = srtt_us(s)
+    c.send("A", 1, 101, options=ts_opts(778, (rtx_tsval - 300) % (1 << 32)))
+
+    def sampled():
+        # RFC 6298 2.3: SRTT' = 7/8 SRTT + 1/8 R, R >= 300 ms
+        after = srtt_us(s)
+        return after != before and after - before * 7 // 8 >= 30000
+    check(wait_for(sampled, 1.0),
+          "SRTT %d us after the ACK, %d before: no 300 ms sample from TSecr"
+          % (srtt_us(s), before))
