@@ -130,24 +130,34 @@ int mytcp_parse_options(const u8 *p, unsigned int len, bool syn,
 }
 
 /**
- * mytcp_syn_options_len - bytes of options a SYN or SYN+ACK will carry
- * @opts: what to announce; @opts->mss is always sent
+ * mytcp_syn_options_len - bytes of options a segment will carry
+ * @opts: what to announce: the MSS if @opts->mss (a SYN's), the window
+ *	scale if @opts->wscale_ok, the timestamps if @opts->ts_ok
  *
  * Return: a multiple of 4.
  */
 unsigned int mytcp_syn_options_len(const struct mytcp_opts *opts)
 {
-	unsigned int len = 4;			/* MSS */
+	unsigned int len = 0;
 
+	if (opts->mss)
+		len += 4;			/* MSS */
+	if (opts->ts_ok)
+		len += 12;			/* NOP, NOP, timestamps */
 	if (opts->wscale_ok)
 		len += 4;			/* NOP + window scale */
 	return len;
 }
 
 /**
- * mytcp_write_syn_options - write the options of a SYN or SYN+ACK
+ * mytcp_write_syn_options - write the options of a segment
  * @p: where to write; mytcp_syn_options_len() bytes of room
- * @opts: MSS to announce, and the window scale if @opts->wscale_ok
+ * @opts: MSS to announce (none if 0), the timestamps if @opts->ts_ok and
+ *	the window scale if @opts->wscale_ok
+ *
+ * RFC 7323 appendix A's layout: each option starts 4-aligned after NOPs
+ * (the timestamps after two, so that TSval and TSecr are 32-bit aligned
+ * in the header), as Linux sends them.
  *
  * Return: bytes written, a multiple of 4.
  */
@@ -155,10 +165,21 @@ unsigned int mytcp_write_syn_options(u8 *p, const struct mytcp_opts *opts)
 {
 	u8 *start = p;
 
-	*p++ = MYTCP_OPT_MSS;
-	*p++ = 4;
-	put_unaligned_be16(opts->mss, p);
-	p += 2;
+	if (opts->mss) {
+		*p++ = MYTCP_OPT_MSS;
+		*p++ = 4;
+		put_unaligned_be16(opts->mss, p);
+		p += 2;
+	}
+	if (opts->ts_ok) {
+		*p++ = MYTCP_OPT_NOP;
+		*p++ = MYTCP_OPT_NOP;
+		*p++ = MYTCP_OPT_TIMESTAMP;
+		*p++ = 10;
+		put_unaligned_be32(opts->tsval, p);
+		put_unaligned_be32(opts->tsecr, p + 4);
+		p += 8;
+	}
 	if (opts->wscale_ok) {
 		*p++ = MYTCP_OPT_NOP;
 		*p++ = MYTCP_OPT_WSCALE;

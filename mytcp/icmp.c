@@ -122,6 +122,8 @@ void mytcp_mtu_reduced(struct sock *sk)
 			return;
 		mss = mytcp_mss_for_mtu(dst_mtu(dst));
 	}
+	/* RFC 7323 section 3.2: the timestamps take 12 octets of each */
+	mss -= mytcp_ts_hdr_len(sk);
 	if (mss >= msk->mss)
 		return;
 	msk->mss = mss;

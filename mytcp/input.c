@@ -79,9 +79,12 @@ void mytcp_rtt_measured(struct sock *sk, u64 rtt_us)
  * per RTT).  An ACK that covers any retransmitted segment gives no sample
  * at all: after a timeout the receiver may have held later segments, sent
  * once but seconds ago, and the retransmission's arrival acknowledges them
- * too; timing those would inflate the RTO by the whole timeout.
+ * too; timing those would inflate the RTO by the whole timeout.  Where
+ * Karn's rule leaves no sample, the ACK's TSecr may give one (RFC 7323
+ * section 4, RTTM; @opts, mytcp_ts_rtt_us()).
  */
-static void mytcp_ack_advance(struct sock *sk, u32 ack)
+static void mytcp_ack_advance(struct sock *sk, u32 ack,
+			      const struct mytcp_opts *opts)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	u32 acked = ack - msk->snd_una;
@@ -113,7 +116,9 @@ static void mytcp_ack_advance(struct sock *sk, u32 ack)
 	if (mytcp_seq_after(ack, msk->snd_nxt))
 		msk->snd_nxt = ack;
 	msk->backoff = 0;
-	if (rtt_us >= 0 && !ambiguous)
+	if (rtt_us < 0 || ambiguous)
+		rtt_us = freed ? mytcp_ts_rtt_us(sk, opts) : -1;
+	if (rtt_us >= 0)
 		mytcp_rtt_measured(sk, rtt_us);
 	/* the algorithms read no clock: they are given the time and the RTT */
 	msk->cc.now_us = (u32)mytcp_clock_us();
@@ -337,7 +342,12 @@ static void mytcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 	WRITE_ONCE(msk->rcv_nxt, cb->seq + 1);
 	WRITE_ONCE(msk->copied_seq, msk->rcv_nxt);
 	msk->rcv_wup = msk->rcv_nxt;
-	msk->mss = min_t(u16, mytcp_peer_mss(cb->opts.mss), msk->advmss);
+	/* RFC 7323 section 3.2: timestamps if our SYN and theirs offer them */
+	msk->ts_ok = msk->ts_ok && cb->opts.ts_ok;
+	if (msk->ts_ok)
+		mytcp_ts_set_recent(sk, cb->opts.tsval);
+	msk->mss = min_t(u16, mytcp_peer_mss(cb->opts.mss), msk->advmss) -
+		   mytcp_ts_hdr_len(sk);
 	if (cb->opts.wscale_ok) {
 		msk->snd_wscale = cb->opts.wscale;
 		msk->rcv_wscale = MYTCP_RCV_WSCALE;
@@ -353,7 +363,7 @@ static void mytcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 
 	if (cb->flags & TCPHDR_ACK) {
 		/* our SYN is acknowledged: ESTABLISHED, send the third segment */
-		mytcp_ack_advance(sk, cb->ack);
+		mytcp_ack_advance(sk, cb->ack, &cb->opts);
 		mytcp_event(sk, MYTCP_EV_RCV_SYNACK);
 		mytcp_established(sk);
 		mytcp_send_ack(sk);
@@ -429,6 +439,9 @@ static void mytcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		seg_len = 0;
 		synack = true;
 	}
+	/* RFC 7323 section 5.3, R1: PAWS comes before the sequence number */
+	if (mytcp_paws_drop(sk, skb, seg_len))
+		goto drop;
 	/*
 	 * first: sequence number.  A segment at the right edge of the window
 	 * still counts for its ACK, and at a zero window's (RCV.NXT) for its
@@ -496,8 +509,10 @@ static void mytcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	 * fails them, so those say nothing.
 	 */
 	mytcp_peer_alive(msk);
+	/* RFC 7323 section 4.3 (and 5.3, R3): TS.Recent, before our ACK */
+	mytcp_ts_note_recent(sk, skb);
 	if (mytcp_ack_acceptable(msk->snd_una, msk->snd_max, cb->ack)) {
-		mytcp_ack_advance(sk, cb->ack);
+		mytcp_ack_advance(sk, cb->ack, &cb->opts);
 	} else if (cb->ack == msk->snd_una && cb->end_seq == cb->seq &&
 		   msk->snd_una != msk->snd_max && msk->snd_wnd &&
 		   ((u32)cb->wnd << msk->snd_wscale) == msk->snd_wnd) {

@@ -21,6 +21,7 @@
 
 static siphash_aligned_key_t mytcp_isn_key;
 static siphash_aligned_key_t mytcp_cookie_key;
+static siphash_aligned_key_t mytcp_ts_key;
 
 /*
  * SYN cookies: when a listener's SYN queue is full, the SYN+ACK's ISS
@@ -115,6 +116,29 @@ u32 mytcp_isn(const struct in6_addr *saddr, const struct in6_addr *daddr,
 				      ktime_get_real_ns());
 	return mytcp_isn6_calc(&mytcp_isn_key, saddr, daddr, sport, dport,
 			       ktime_get_real_ns());
+}
+
+/**
+ * mytcp_ts_offset - the offset of a new connection's TSvals
+ * @saddr: local address (v4-mapped for IPv4)
+ * @daddr: remote address (v4-mapped for IPv4)
+ * @sport: local port
+ * @dport: remote port
+ *
+ * RFC 7323 section 5.4 (and RFC 6528's reasoning for ISNs): a keyed hash
+ * of the 4-tuple, with a key of its own drawn once per boot, is added to
+ * the millisecond clock.  A TSval then tells neither the host's uptime nor
+ * the clock of its other connections; a new incarnation of the same
+ * 4-tuple keeps the offset, so its TSvals still grow past the old ones'
+ * (what PAWS in the peer's TIME_WAIT would look at).
+ *
+ * Return: the offset.
+ */
+u32 mytcp_ts_offset(const struct in6_addr *saddr, const struct in6_addr *daddr,
+		    __be16 sport, __be16 dport)
+{
+	net_get_random_once(&mytcp_ts_key, sizeof(mytcp_ts_key));
+	return mytcp_isn6_calc(&mytcp_ts_key, saddr, daddr, sport, dport, 0);
 }
 
 /*

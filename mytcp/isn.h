@@ -13,6 +13,8 @@ u32 mytcp_isn6_calc(const siphash_key_t *key, const struct in6_addr *saddr,
 		    u64 now_ns);
 u32 mytcp_isn(const struct in6_addr *saddr, const struct in6_addr *daddr,
 	      __be16 sport, __be16 dport);
+u32 mytcp_ts_offset(const struct in6_addr *saddr, const struct in6_addr *daddr,
+		    __be16 sport, __be16 dport);
 
 /**
  * struct mytcp_cookie_info - what a SYN cookie carries of the SYN

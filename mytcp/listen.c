@@ -229,7 +229,12 @@ static struct sock *mytcp_create_child(struct sock *listener,
 	msk->rcv_wup = msk->rcv_nxt;
 	msk->rcv_wnd = min_t(u32, mytcp_receive_space(listener), 65535U);
 	msk->advmss = req->advmss;
-	msk->mss = min_t(u16, req->mss, req->advmss);
+	/* RFC 7323 section 3.2: negotiated in the SYN and our SYN,ACK */
+	msk->ts_ok = req->ts_ok;
+	msk->ts_offset = req->ts_offset;
+	if (req->ts_ok)
+		mytcp_ts_set_recent(child, req->ts_recent);
+	msk->mss = min_t(u16, req->mss, req->advmss) - mytcp_ts_hdr_len(child);
 	msk->user_mss = mytcp_sk(listener)->user_mss;
 	msk->nodelay = mytcp_sk(listener)->nodelay;
 	/* TCP_KEEPIDLE, _KEEPINTVL, _KEEPCNT: inherited, as TCP's clones do */
@@ -403,10 +408,13 @@ static u32 mytcp_req_rcv_wnd(const struct sock *sk)
 static void mytcp_req_send_ack(struct sock *sk,
 			       const struct mytcp_request *req)
 {
+	struct mytcp_opts opts = { };
+
+	mytcp_req_ts_fill(req, &opts);
 	mytcp_send_ack_reply(sock_net(sk), &req->laddr, &req->raddr,
 			     req->lport, req->rport, req->iss + 1, req->irs + 1,
-			     mytcp_req_rcv_wnd(sk), TCPHDR_ACK, NULL, req->dif,
-			     req->mark);
+			     mytcp_req_rcv_wnd(sk), TCPHDR_ACK,
+			     req->ts_ok ? &opts : NULL, req->dif, req->mark);
 }
 
 /* The SYN,ACK of a request goes out again: traced and counted as such. */
@@ -580,6 +588,17 @@ static void mytcp_listen_syn(struct sock *sk, struct sk_buff *skb)
 	mytcp_req_init(sk, skb, req, cb->seq, cb->opts.mss, cb->opts.wscale_ok,
 		       cb->opts.wscale);
 	req->iss = mytcp_isn(&req->laddr, &req->raddr, req->lport, req->rport);
+	/*
+	 * RFC 7323 section 3.2: our SYN,ACK carries timestamps only if the
+	 * SYN did (and net.mytcp.timestamps allows them).  A SYN cookie
+	 * cannot keep TS.Recent nor the choice: it negotiates none.
+	 */
+	if (cb->opts.ts_ok && READ_ONCE(mytcp_pernet(net)->timestamps)) {
+		req->ts_ok = true;
+		req->ts_recent = cb->opts.tsval;
+		req->ts_offset = mytcp_ts_offset(&req->laddr, &req->raddr,
+						 req->lport, req->rport);
+	}
 	req->expires = jiffies + usecs_to_jiffies(MYTCP_RTO_INIT_US);
 	list_add_tail(&req->node, &msk->syn_queue);
 	msk->syn_qlen++;

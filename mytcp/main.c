@@ -84,6 +84,7 @@ static const char *const mytcp_mib_names[MYTCP_MIB_MAX] = {
 	[MYTCP_MIB_IN_GSO_SKBS]			= "InGsoSkbs",
 	[MYTCP_MIB_DELAYED_ACKS]		= "DelayedACKs",
 	[MYTCP_MIB_RCVBUF_GROWN]		= "RcvBufAutoGrown",
+	[MYTCP_MIB_PAWS_ESTAB_REJECTED]	= "PAWSEstabRejected",
 };
 
 /**
@@ -142,6 +143,7 @@ static int __net_init mytcp_net_init(struct net *net)
 	mn->max_syn_backlog = 256;
 	mn->challenge_ack_limit = 1000;
 	mn->syncookies = 1;
+	mn->timestamps = 1;	/* as TCP's tcp_timestamps */
 	mn->rmem_default = 1024 * 1024;
 	mn->wmem_default = 1024 * 1024;
 	/* as TCP's tcp_rmem[2] */

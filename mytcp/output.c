@@ -237,6 +237,20 @@ static void mytcp_set_gso(const struct mytcp_sock *msk, struct sk_buff *skb)
 }
 
 /*
+ * The options of a segment after the SYNs: the timestamps alone, when
+ * negotiated (RFC 7323 section 3.2: on every segment but a RST), else none.
+ */
+static struct mytcp_opts *mytcp_ts_opts(struct sock *sk,
+					struct mytcp_opts *opts)
+{
+	if (!mytcp_sk(sk)->ts_ok)
+		return NULL;
+	memset(opts, 0, sizeof(*opts));
+	mytcp_ts_fill(sk, opts);
+	return opts;
+}
+
+/*
  * Send one skb of the write queue (a clone of it, or a copy when an earlier
  * clone may still be queued in a device and shares the header room).  The
  * GSO fields are in the shared info, which a clone shares: they are set
@@ -276,12 +290,16 @@ static int mytcp_xmit_one(struct sock *sk, struct sk_buff *oskb)
 		opts.wscale_ok = true;
 		opts.wscale = MYTCP_RCV_WSCALE;
 		optp = &opts;
+		/* RFC 7323 section 3.2: offered, or echoed in a SYN,ACK */
+		if (msk->ts_ok)
+			mytcp_ts_fill(sk, &opts);
 		/* RFC 7323 section 2.2: the window of a SYN is never scaled */
 		wnd = min_t(u32, mytcp_receive_space(sk), 65535U);
 		msk->rcv_wnd = wnd;
 		msk->rcv_wup = msk->rcv_nxt;
 	} else {
 		wnd = mytcp_select_window(sk);
+		optp = mytcp_ts_opts(sk, &opts);
 	}
 	memset(skb->cb, 0, sizeof(skb->cb));
 	mytcp_sk_saddr(sk, &saddr);
@@ -678,6 +696,7 @@ static void mytcp_send_ack_seq(struct sock *sk, u32 seq)
 	struct mytcp_sock *msk = mytcp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
 	struct in6_addr saddr, daddr;
+	struct mytcp_opts opts;
 	struct sk_buff *skb;
 	u16 wnd;
 
@@ -691,7 +710,7 @@ static void mytcp_send_ack_seq(struct sock *sk, u32 seq)
 	mytcp_sk_raddr(sk, &daddr);
 	mytcp_fill_header(sock_net(sk), skb, &saddr, &daddr, inet->inet_sport,
 			  inet->inet_dport, seq, msk->rcv_nxt, TCPHDR_ACK, wnd,
-			  NULL);
+			  mytcp_ts_opts(sk, &opts));
 	skb_set_owner_w(skb, sk);
 	msk->ack_pending = 0;
 	mytcp_inc_stats(sock_net(sk), MYTCP_MIB_OUTSEGS);

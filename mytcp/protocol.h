@@ -28,6 +28,7 @@
 #include "rules.h"
 #include "seq.h"
 #include "state.h"
+#include "tstamp.h"
 
 /* Room for link, IP and our largest header in front of the data. */
 #define MYTCP_MAX_HEADER	(MAX_HEADER + sizeof(struct iphdr) + MYTCP_HDR_MAX)
@@ -209,6 +210,10 @@ struct mytcp_skb_cb {
  * @advmss: MSS we announce, from the interface's MTU
  * @synack_us: mytcp_clock_us() when the SYN+ACK went out, U64_MAX once it
  *	went out twice (Karn's rule: no RTT sample), 0 before
+ * @ts_ok: both ends offered timestamps (RFC 7323 section 3.2); never for a
+ *	SYN cookie's request
+ * @ts_recent: the SYN's TSval, TS.Recent of the connection to be
+ * @ts_offset: the offset of our TSvals (mytcp_ts_offset())
  *
  * Small on purpose: a full socket is made only when the handshake
  * completes (DESIGN.md section 3).  Owned by the listener, under its lock.
@@ -231,6 +236,9 @@ struct mytcp_request {
 	u32 mark;
 	u16 advmss;
 	u64 synack_us;
+	bool ts_ok;
+	u32 ts_recent;
+	u32 ts_offset;
 };
 
 /**
@@ -282,6 +290,9 @@ struct mytcp_af_ops {
  * @fin_queued: a FIN is in the write queue
  * @destroyed: mytcp_destroy_sock() has run
  * @orphan_counted: counted among the orphans (mytcp_orphan_check())
+ * @ts_ok: timestamps (RFC 7323): in SYN-SENT, our SYN offers them; from
+ *	the SYN,ACK on, both ends use them on every segment but RSTs
+ * @ts_recent_set: @ts_recent holds a TSval of the peer
  * @send_head: first skb of the write queue not yet sent, or NULL
  * @ooo_queue: received segments beyond RCV.NXT, sorted by sequence number
  * @rtx_timer: retransmission and zero-window probe timer
@@ -325,6 +336,12 @@ struct mytcp_af_ops {
  * @deferred: MYTCP_DEFER_* work an ICMP left for release_sock(), when a
  *	process owned the socket (atomic bit operations: set in softirq)
  * @af_ops: the IPv4 or IPv6 operations, see struct mytcp_af_ops
+ * @ts_offset: added to the millisecond clock in our TSvals: a keyed hash
+ *	of the 4-tuple (RFC 7323 section 5.4, mytcp_ts_offset())
+ * @ts_recent: TS.Recent (RFC 7323 section 4.3), the TSval our TSecr echoes
+ * @ts_recent_stamp: mytcp_ts_now_s() when @ts_recent was last set (the
+ *	24-day rule, RFC 7323 section 5.5)
+ * @ts_last_sent: the TSval of the last segment we sent, for MYTCP_INFO
  *
  * Everything below @inet is protected by the socket lock: lock_sock() in
  * process context, bh_lock_sock() in softirq (DESIGN.md section 5).
@@ -359,7 +376,9 @@ struct mytcp_sock {
 	u8 nodelay:1,
 	   fin_queued:1,
 	   destroyed:1,
-	   orphan_counted:1;
+	   orphan_counted:1,
+	   ts_ok:1,
+	   ts_recent_set:1;
 	u8 experiments;
 
 	struct sk_buff *send_head;
@@ -403,6 +422,10 @@ struct mytcp_sock {
 	u32 mtu_info;
 	unsigned long deferred;
 	const struct mytcp_af_ops *af_ops;
+	u32 ts_offset;
+	u32 ts_recent;
+	u32 ts_recent_stamp;
+	u32 ts_last_sent;
 };
 
 /**
@@ -443,6 +466,9 @@ static inline struct mytcp_sock *mytcp_sk(const struct sock *sk)
  * @timer: the 2*MSL timer; it owns the table's reference
  * @oow_ack_stamp: jiffies when we last answered a segment other than the
  *	peer's FIN with an ACK, 0 before the first (mytcp_oow_ack_allowed())
+ * @ts_ok: the connection used timestamps: its ACKs carry them
+ * @ts_offset: the connection's TSval offset
+ * @ts_recent: its TS.Recent, echoed (not updated: no PAWS in TIME_WAIT)
  * @rcu: deferred free, for lookups under RCU
  */
 struct mytcp_tw {
@@ -461,6 +487,9 @@ struct mytcp_tw {
 	refcount_t refcnt;
 	struct timer_list timer;
 	unsigned long oow_ack_stamp;
+	bool ts_ok;
+	u32 ts_offset;
+	u32 ts_recent;
 	struct rcu_head rcu;
 };
 
@@ -525,6 +554,7 @@ enum mytcp_mib_field {
 	MYTCP_MIB_IN_GSO_SKBS,
 	MYTCP_MIB_DELAYED_ACKS,
 	MYTCP_MIB_RCVBUF_GROWN,
+	MYTCP_MIB_PAWS_ESTAB_REJECTED,
 	MYTCP_MIB_MAX
 };
 
@@ -551,6 +581,7 @@ enum mytcp_mib_field {
  * @keepalive_intvl: seconds between probes, without TCP_KEEPINTVL
  * @keepalive_probes: unanswered probes before the connection is dropped,
  *	without TCP_KEEPCNT
+ * @timestamps: offer RFC 7323 timestamps in our SYNs, and accept a SYN's
  * @max_tw_buckets: TIME_WAIT entries at most; beyond, a connection closes
  *	without TIME_WAIT (TWOverflow), as TCP's tcp_max_tw_buckets
  * @tw_count: TIME_WAIT entries linked now
@@ -578,6 +609,7 @@ struct mytcp_net {
 	int keepalive_intvl;
 	int keepalive_probes;
 	int max_tw_buckets;
+	int timestamps;
 	atomic_t tw_count;
 	int experiments;
 	struct mytcp_cong_ops __rcu *cong_default;
@@ -729,6 +761,8 @@ void mytcp_send_ack_reply(struct net *net, const struct in6_addr *saddr,
 int mytcp_queue_syn(struct sock *sk, u8 flags);
 void mytcp_send_fin(struct sock *sk);
 void mytcp_send_synack(struct sock *listener, struct mytcp_request *req);
+void mytcp_req_ts_fill(const struct mytcp_request *req,
+		       struct mytcp_opts *opts);
 int mytcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size);
 void mytcp_fill_header(const struct net *net, struct sk_buff *skb,
 		       const struct in6_addr *saddr,

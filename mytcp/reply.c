@@ -192,6 +192,24 @@ void mytcp_send_reset_reply_sk(const struct sock *sk, struct sk_buff *skb)
 }
 
 /**
+ * mytcp_req_ts_fill - the timestamps of a segment sent for a request
+ * @req: the request; nothing is set unless @req->ts_ok
+ * @opts: the segment's options
+ *
+ * RFC 7323 section 3.2: TSval from the request's clock offset, TSecr the
+ * SYN's TSval (TS.Recent of the connection to be).
+ */
+void mytcp_req_ts_fill(const struct mytcp_request *req,
+		       struct mytcp_opts *opts)
+{
+	if (!req->ts_ok)
+		return;
+	opts->ts_ok = true;
+	opts->tsval = mytcp_ts_clock(mytcp_clock_us(), req->ts_offset);
+	opts->tsecr = req->ts_recent;
+}
+
+/**
  * mytcp_send_synack - send (or send again) the SYN+ACK of a request
  * @listener: the listening socket
  * @req: the request (RFC 9293 section 3.10.7.2: <SEQ=ISS><ACK=RCV.NXT>
@@ -206,6 +224,7 @@ void mytcp_send_synack(struct sock *listener, struct mytcp_request *req)
 	};
 	u32 wnd = min_t(u32, mytcp_receive_space(listener), 65535U);
 
+	mytcp_req_ts_fill(req, &opts);
 	req->synack_us = req->synack_us ? U64_MAX : mytcp_clock_us();
 	mytcp_send_ack_reply(sock_net(listener), &req->laddr, &req->raddr,
 			     req->lport, req->rport, req->iss, req->irs + 1,

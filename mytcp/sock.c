@@ -358,6 +358,11 @@ int mytcp_connect_finish(struct sock *sk)
 	mytcp_sk_raddr(sk, &daddr);
 	msk->iss = mytcp_isn(&saddr, &daddr, inet->inet_sport,
 			     inet->inet_dport);
+	/* RFC 7323 section 3.2: our SYN offers timestamps, if allowed */
+	msk->ts_ok = !!READ_ONCE(mytcp_pernet(sock_net(sk))->timestamps);
+	msk->ts_recent_set = 0;
+	msk->ts_offset = mytcp_ts_offset(&saddr, &daddr, inet->inet_sport,
+					 inet->inet_dport);
 	/* in the table already: /proc and SIOCOUTQ read these locklessly */
 	WRITE_ONCE(msk->write_seq, msk->iss);
 	WRITE_ONCE(msk->snd_una, msk->iss);

@@ -46,6 +46,12 @@ static void mytcp_fill_info(struct sock *sk, struct mytcp_info *info)
 	info->rcv_mss = msk->rcv_mss;
 	info->rcvbuf = READ_ONCE(sk->sk_rcvbuf);
 	info->rcv_space = msk->drs_space;
+	if (msk->ts_ok && sk->sk_state != TCP_SYN_SENT)
+		info->options |= MYTCPI_OPT_TIMESTAMPS;
+	if (msk->rcv_wscale)
+		info->options |= MYTCPI_OPT_WSCALE;
+	info->ts_recent = READ_ONCE(msk->ts_recent);
+	info->last_tsval_sent = READ_ONCE(msk->ts_last_sent);
 }
 
 /* MYTCP_CONGESTION: a name, as TCP_CONGESTION takes (not NUL-terminated) */

@@ -187,6 +187,15 @@ static struct ctl_table mytcp_sysctl_template[] = {
 		.proc_handler	= proc_dointvec_minmax,
 		.extra1		= &mytcp_zero,
 	},
+	{
+		/* RFC 7323 timestamps in the SYNs of new connections */
+		.procname	= "timestamps",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &mytcp_zero,
+		.extra2		= &mytcp_one,
+	},
 	{ }
 };
 
@@ -207,7 +216,7 @@ int mytcp_sysctl_init_net(struct net *net)
 		&mn->wmem_default, &mn->rmem_max, &mn->syncookies,
 		&mn->challenge_ack_limit, &mn->keepalive_time,
 		&mn->keepalive_intvl, &mn->keepalive_probes, &mn->cong_default,
-		NULL, &mn->experiments, &mn->max_tw_buckets,
+		NULL, &mn->experiments, &mn->max_tw_buckets, &mn->timestamps,
 	};
 	struct ctl_table *table;
 	unsigned int i;

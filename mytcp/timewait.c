@@ -147,6 +147,10 @@ void mytcp_time_wait(struct sock *sk)
 		tw->rcv_nxt = msk->rcv_nxt;
 		tw->rcv_wnd = min_t(u32, msk->rcv_wnd >> msk->rcv_wscale, 65535U);
 		tw->mark = READ_ONCE(sk->sk_mark);
+		/* RFC 7323 section 3.2: its ACKs keep carrying timestamps */
+		tw->ts_ok = msk->ts_ok;
+		tw->ts_offset = msk->ts_offset;
+		tw->ts_recent = msk->ts_recent;
 		refcount_set(&tw->refcnt, 1);
 		timer_setup(&tw->timer, mytcp_tw_timer, 0);
 		tw->owner.rcv_saddr = msk->owner.rcv_saddr;
@@ -167,9 +171,16 @@ void mytcp_time_wait(struct sock *sk)
 
 static void mytcp_tw_ack(struct mytcp_tw *tw, struct net *net)
 {
+	struct mytcp_opts opts = {
+		.ts_ok = true,
+		.tsval = mytcp_ts_clock(mytcp_clock_us(), tw->ts_offset),
+		.tsecr = tw->ts_recent,
+	};
+
 	mytcp_send_ack_reply(net, &tw->laddr, &tw->raddr, tw->lport, tw->rport,
 			     tw->snd_nxt, tw->rcv_nxt, tw->rcv_wnd, TCPHDR_ACK,
-			     NULL, tw->owner.bound_dev_if, tw->mark);
+			     tw->ts_ok ? &opts : NULL, tw->owner.bound_dev_if,
+			     tw->mark);
 }
 
 /**

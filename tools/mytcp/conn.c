@@ -38,11 +38,25 @@ static const char *ack_why_name(unsigned int why)
 }
 
 /*
+ * The negotiated options (MYTCPI_OPT_*, the same bits as tcp_info's
+ * TCPI_OPT_*) as ss -i writes them: "ts,sack,wscale", or "-" for none.
+ */
+static const char *options_name(unsigned int options, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s",
+		 options & MYTCPI_OPT_TIMESTAMPS ? ",ts" : "",
+		 options & MYTCPI_OPT_SACK ? ",sack" : "",
+		 options & MYTCPI_OPT_WSCALE ? ",wscale" : "");
+	return buf[0] ? buf + 1 : "-";
+}
+
+/*
  * One "info" step line with the connection's protocol state: MYTCP_INFO for
  * mytcp, TCP_INFO for tcp.  A failing getsockopt is reported, not fatal.
  */
 static void print_info(int fd, int proto)
 {
+	char opts[32];
 	socklen_t len;
 
 	if (quiet)
@@ -62,7 +76,7 @@ static void print_info(int fd, int proto)
 		     " retransmits=%u bytes_acked=%llu bytes_received=%llu"
 		     " ato_us=%u delack_left_us=%u ack_pending=%u quickack=%u"
 		     " ack_why=%s delayed_acks=%u rcv_mss=%u rcvbuf=%u"
-		     " rcv_space=%u",
+		     " rcv_space=%u opts=%s ts_recent=%u tsval=%u",
 		     state_name(mi.state), mi.iss, mi.irs, mi.snd_una,
 		     mi.snd_nxt, mi.rcv_nxt, mi.snd_wnd, mi.rcv_wnd, mi.mss,
 		     mi.rto_us, mi.srtt_us, mi.rttvar_us, mi.cwnd, mi.ssthresh,
@@ -70,7 +84,9 @@ static void print_info(int fd, int proto)
 		     (unsigned long long)mi.bytes_received, mi.ato_us,
 		     mi.delack_left_us, mi.ack_pending, mi.quickack,
 		     ack_why_name(mi.ack_why), mi.delayed_acks, mi.rcv_mss,
-		     mi.rcvbuf, mi.rcv_space);
+		     mi.rcvbuf, mi.rcv_space,
+		     options_name(mi.options, opts, sizeof(opts)),
+		     mi.ts_recent, mi.last_tsval_sent);
 	} else {
 		struct tcp_info ti;
 
@@ -81,10 +97,11 @@ static void print_info(int fd, int proto)
 			return;
 		}
 		step("info state=%s snd_mss=%u rcv_mss=%u rto_us=%u rtt_us=%u"
-		     " rttvar_us=%u cwnd=%u retransmits=%u",
+		     " rttvar_us=%u cwnd=%u retransmits=%u opts=%s",
 		     state_name(ti.tcpi_state), ti.tcpi_snd_mss,
 		     ti.tcpi_rcv_mss, ti.tcpi_rto, ti.tcpi_rtt, ti.tcpi_rttvar,
-		     ti.tcpi_snd_cwnd, ti.tcpi_total_retrans);
+		     ti.tcpi_snd_cwnd, ti.tcpi_total_retrans,
+		     options_name(ti.tcpi_options, opts, sizeof(opts)));
 	}
 }
 

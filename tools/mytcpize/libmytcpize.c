@@ -327,6 +327,8 @@ static void mytcpize_tcp_info(const struct mytcp_info *m, struct tcp_info *t)
 	t->tcpi_bytes_received = m->bytes_received;
 	t->tcpi_snd_wnd = m->snd_wnd;
 	t->tcpi_rcv_space = m->rcv_wnd;
+	/* MYTCPI_OPT_* are TCPI_OPT_*'s bits */
+	t->tcpi_options = m->options;
 }
 
 EXPORT int getsockopt(int fd, int level, int name, void *val, socklen_t *len)

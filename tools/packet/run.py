@@ -32,6 +32,7 @@ import cases_header                                 # noqa: E402,F401
 import cases_icmp                                   # noqa: E402,F401
 import cases_memory                                 # noqa: E402,F401
 import cases_ack                                    # noqa: E402,F401
+import cases_tstamp                                 # noqa: E402,F401
 
 
 def ensure_module():

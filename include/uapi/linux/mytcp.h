@@ -37,6 +37,11 @@
 #define MYTCP_EXP_NO_TIME_WAIT	(1 << 1)	/* CLOSED where TIME_WAIT was due */
 #define MYTCP_EXP_ALL		(MYTCP_EXP_TWO_WAY_OPEN | MYTCP_EXP_NO_TIME_WAIT)
 
+/* bits of struct mytcp_info's options, as tcp_info's TCPI_OPT_* */
+#define MYTCPI_OPT_TIMESTAMPS	1
+#define MYTCPI_OPT_SACK		2
+#define MYTCPI_OPT_WSCALE	4
+
 /**
  * struct mytcp_info - a connection's protocol state, for MYTCP_INFO
  * @state: the TCP_* state number (1 ESTABLISHED ... 11 CLOSING)
@@ -71,6 +76,15 @@
  *	if set)
  * @rcv_space: autotuning's measure: the most the reader drained in one RTT
  * @reserved2: zero
+ * @options: the options the connection negotiated, MYTCPI_OPT_* bits
+ *	(as tcp_info's tcpi_options): MYTCPI_OPT_TIMESTAMPS when both ends
+ *	put RFC 7323 timestamps on every segment, MYTCPI_OPT_WSCALE when
+ *	windows are scaled; SACK is never negotiated
+ * @ts_recent: with timestamps, TS.Recent: the peer's TSval that this end
+ *	echoes in its TSecr (RFC 7323 section 4.3), else 0
+ * @last_tsval_sent: with timestamps, the TSval of the last segment this end
+ *	sent (its millisecond clock plus a per-connection offset), else 0
+ * @reserved3: zero
  */
 struct mytcp_info {
 	__u32 state;
@@ -101,6 +115,10 @@ struct mytcp_info {
 	__u32 rcvbuf;
 	__u32 rcv_space;
 	__u32 reserved2;
+	__u32 options;
+	__u32 ts_recent;
+	__u32 last_tsval_sent;
+	__u32 reserved3;
 };
 
 #endif /* _UAPI_LINUX_MYTCP_H */
