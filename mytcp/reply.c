@@ -204,9 +204,7 @@ void mytcp_req_ts_fill(const struct mytcp_request *req,
 {
 	if (!req->ts_ok)
 		return;
-	opts->ts_ok = true;
-	opts->tsval = mytcp_ts_clock(mytcp_clock_us(), req->ts_offset);
-	opts->tsecr = req->ts_recent;
+	mytcp_ts_opts_set(opts, req->ts_offset, req->ts_recent);
 }
 
 /**

@@ -171,12 +171,10 @@ void mytcp_time_wait(struct sock *sk)
 
 static void mytcp_tw_ack(struct mytcp_tw *tw, struct net *net)
 {
-	struct mytcp_opts opts = {
-		.ts_ok = true,
-		.tsval = mytcp_ts_clock(mytcp_clock_us(), tw->ts_offset),
-		.tsecr = tw->ts_recent,
-	};
+	struct mytcp_opts opts = { };
 
+	if (tw->ts_ok)
+		mytcp_ts_opts_set(&opts, tw->ts_offset, tw->ts_recent);
 	mytcp_send_ack_reply(net, &tw->laddr, &tw->raddr, tw->lport, tw->rport,
 			     tw->snd_nxt, tw->rcv_nxt, tw->rcv_wnd, TCPHDR_ACK,
 			     tw->ts_ok ? &opts : NULL, tw->owner.bound_dev_if,

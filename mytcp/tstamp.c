@@ -151,6 +151,23 @@ unsigned int mytcp_ts_hdr_len(const struct sock *sk)
 }
 
 /**
+ * mytcp_ts_opts_set - the TSopt of a segment, from its sender's numbers
+ * @opts: the options of the segment; its ts fields are set
+ * @offset: the sender's TSval offset (mytcp_ts_offset())
+ * @tsecr: what it echoes: TS.Recent, or 0 when there is none yet
+ *
+ * RFC 7323 section 3.2: TSval is our millisecond clock plus the offset.
+ * One place for a socket (mytcp_ts_fill()), a request and a TIME_WAIT
+ * entry.
+ */
+void mytcp_ts_opts_set(struct mytcp_opts *opts, u32 offset, u32 tsecr)
+{
+	opts->ts_ok = true;
+	opts->tsval = mytcp_ts_clock(mytcp_clock_us(), offset);
+	opts->tsecr = tsecr;
+}
+
+/**
  * mytcp_ts_fill - put our TSopt in a segment's options
  * @sk: the socket, locked, with timestamps offered or negotiated
  * @opts: the options of the segment; its ts fields are set
@@ -162,9 +179,8 @@ void mytcp_ts_fill(struct sock *sk, struct mytcp_opts *opts)
 {
 	struct mytcp_sock *msk = mytcp_sk(sk);
 
-	opts->ts_ok = true;
-	opts->tsval = mytcp_ts_clock(mytcp_clock_us(), msk->ts_offset);
-	opts->tsecr = msk->ts_recent_set ? msk->ts_recent : 0;
+	mytcp_ts_opts_set(opts, msk->ts_offset,
+			  msk->ts_recent_set ? msk->ts_recent : 0);
 	WRITE_ONCE(msk->ts_last_sent, opts->tsval);
 }
 

@@ -29,6 +29,7 @@ s64 mytcp_ts_rtt_ms(u32 now_tsval, u32 tsecr);
 
 /* the socket glue */
 u32 mytcp_ts_now_s(void);
+void mytcp_ts_opts_set(struct mytcp_opts *opts, u32 offset, u32 tsecr);
 void mytcp_ts_fill(struct sock *sk, struct mytcp_opts *opts);
 bool mytcp_paws_drop(struct sock *sk, struct sk_buff *skb, u32 seg_len);
 void mytcp_ts_note_recent(struct sock *sk, const struct sk_buff *skb);
